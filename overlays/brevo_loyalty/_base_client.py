@@ -1,0 +1,265 @@
+"""What the sync and async clients share that is not I/O.
+
+Configuration, credentials, request building, the retry decision, response parsing and logging.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import platform
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from . import _validation as check
+from ._calls import Call
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    CredentialsError,
+    ResponseParseError,
+    status_error,
+)
+from ._retry import RetryPolicy
+from ._version import __version__
+
+T = TypeVar("T")
+
+logger = logging.getLogger("brevo_loyalty")
+
+DEFAULT_BASE_URL = "https://api.brevo.com/v3"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+ENV_API_KEY = "BREVO_API_KEY"
+ENV_PARTNER_KEY = "BREVO_PARTNER_KEY"
+USER_AGENT = (
+    f"brevo-loyalty/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+)
+
+TokenProvider = Callable[[], "str | Awaitable[str]"]
+
+
+class NotGiven:
+    """Sentinel for "use the client's default" in per-call options (``None`` means "no timeout")."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+TimeoutTypes = float | httpx.Timeout | None
+
+
+def _as_timeout(name: str, value: TimeoutTypes) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if value is None:
+        return httpx.Timeout(None)
+    return httpx.Timeout(check.number(name, value))
+
+
+class BaseClient:
+    """Shared state and logic of ``Rewards`` and ``AsyncRewards``."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        partner_key: str | None,
+        bearer_token: str | TokenProvider | None,
+        base_url: str | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int,
+        retry_policy: RetryPolicy | None,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY) or None
+        partner_key = (
+            partner_key if partner_key is not None else os.environ.get(ENV_PARTNER_KEY) or None
+        )
+        if api_key is None and partner_key is None and bearer_token is None:
+            raise CredentialsError(
+                "no credentials: pass api_key=, partner_key= or bearer_token=, "
+                f"or set {ENV_API_KEY} (or {ENV_PARTNER_KEY})"
+            )
+        self._static_auth: dict[str, str] = {}
+        try:
+            if api_key is not None:
+                self._static_auth["api-key"] = check.header_value("api_key", api_key)
+            if partner_key is not None:
+                self._static_auth["partner-key"] = check.header_value("partner_key", partner_key)
+            if isinstance(bearer_token, str):
+                token = check.header_value("bearer_token", bearer_token)
+                self._static_auth["Authorization"] = f"Bearer {token}"
+        except (TypeError, ValueError) as exc:
+            raise CredentialsError(str(exc)) from None
+        if not (bearer_token is None or isinstance(bearer_token, str) or callable(bearer_token)):
+            raise CredentialsError("bearer_token must be a str or a callable returning one")
+        self._token_provider = None if isinstance(bearer_token, str) else bearer_token
+        self._auth_kind = "+".join(
+            name
+            for name, present in (
+                ("api-key", api_key is not None),
+                ("partner-key", partner_key is not None),
+                ("bearer", bearer_token is not None),
+            )
+            if present
+        )
+        base = base_url if base_url is not None else DEFAULT_BASE_URL
+        base = check.text("base_url", base)
+        if not base.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https://, got {base!r}")
+        self.base_url = base.rstrip("/")
+        self.timeout = (
+            DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)
+        )
+        self.max_retries = check.integer("max_retries", max_retries, minimum=0)
+        self.retry_policy = retry_policy or RetryPolicy()
+        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        for name, value in (default_headers or {}).items():
+            self._headers[check.header_value("default_headers key", name)] = check.header_value(
+                f"default_headers[{name!r}]", value
+            )
+        self._generated_client: Any = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.base_url!r} auth={self._auth_kind}>"
+
+    # -- request building -------------------------------------------------------------------
+
+    def _request_kwargs(self, call: Call[Any]) -> dict[str, Any]:
+        """Method, URL, query and JSON body, as the generated package encodes them."""
+        kwargs: dict[str, Any] = call.module()._get_kwargs(**call.kwargs)
+        return kwargs
+
+    def _build_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        kwargs: Mapping[str, Any],
+        auth: Mapping[str, str],
+        timeout: TimeoutTypes | NotGiven,
+        extra_headers: Mapping[str, str] | None,
+    ) -> httpx.Request:
+        headers = {**self._headers, **kwargs.get("headers", {}), **auth}
+        for name, value in (extra_headers or {}).items():
+            headers[check.header_value("extra_headers key", name)] = check.header_value(
+                f"extra_headers[{name!r}]", value
+            )
+        effective = (
+            self.timeout if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)
+        )
+        return http.build_request(
+            kwargs["method"],
+            self.base_url + kwargs["url"],
+            params=kwargs.get("params"),
+            json=kwargs.get("json"),
+            headers=headers,
+            timeout=effective,
+        )
+
+    def _check_options(
+        self, max_retries: int | None, extra_headers: Mapping[str, str] | None
+    ) -> int:
+        if extra_headers is not None and not isinstance(extra_headers, Mapping):
+            raise TypeError("extra_headers must be a mapping of header names to values")
+        if max_retries is None:
+            return self.max_retries
+        return check.integer("max_retries", max_retries, minimum=0)
+
+    # -- retry decision ---------------------------------------------------------------------
+
+    def _retry_delay(
+        self,
+        call: Call[Any],
+        attempt: int,
+        retries: int,
+        waited: float,
+        *,
+        error: httpx.HTTPError | None = None,
+        response: httpx.Response | None = None,
+    ) -> float | None:
+        """Seconds to sleep before another attempt, or None when the failure is final."""
+        if attempt > retries:
+            return None
+        policy = self.retry_policy
+        if error is not None:
+            if not policy.may_retry_error(error, idempotent=call.idempotent):
+                return None
+        elif response is None or not policy.may_retry_status(
+            response.status_code, idempotent=call.idempotent
+        ):
+            return None
+        delay = policy.delay(attempt, response)
+        if delay is None or waited + delay > policy.total_budget:
+            return None
+        return delay
+
+    def _log_retry(
+        self, request: httpx.Request, attempt: int, retries: int, delay: float, reason: str
+    ) -> None:
+        logger.info(
+            "retrying %s %s in %.2fs after %s (retry %d of %d)",
+            request.method,
+            request.url.path,
+            delay,
+            reason,
+            attempt,
+            retries,
+        )
+
+    def _log_response(self, request: httpx.Request, status: int, started: float) -> None:
+        logger.debug(
+            "%s %s -> %d in %.1f ms",
+            request.method,
+            request.url.path,
+            status,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    # -- results ------------------------------------------------------------------------------
+
+    def _connection_error(self, exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        what = "timed out" if cls is APITimeoutError else "connection failed"
+        return cls(
+            f"{request.method} {request.url.path} {what}: {type(exc).__name__}: {exc}",
+            method=request.method,
+            url=str(request.url),
+        )
+
+    def _parse(self, call: Call[T], response: httpx.Response) -> T:
+        """The typed model of a success response; ResponseParseError if the body doesn't fit."""
+        if response.status_code >= 400:
+            raise status_error(response)
+        if call.result is None:
+            # revoke: 204 without a body or 200 with a body that carries no information
+            return None  # type: ignore[return-value]
+        if self._generated_client is None:
+            client_module = importlib.import_module("brevo_loyalty_api.client")
+            self._generated_client = client_module.Client(base_url=self.base_url)
+        try:
+            parsed = call.module()._parse_response(client=self._generated_client, response=response)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise self._parse_error(response, f"{type(exc).__name__}: {exc}") from exc
+        if not isinstance(parsed, call.result):
+            raise self._parse_error(
+                response,
+                f"expected a {call.result.__name__} object for status {response.status_code}",
+            )
+        return parsed
+
+    def _parse_error(self, response: httpx.Response, reason: str) -> ResponseParseError:
+        request = response.request
+        return ResponseParseError(
+            f"{request.method} {request.url.path}: the {response.status_code} response does not "
+            f"match the spec ({reason})",
+            method=request.method,
+            url=str(request.url),
+            status_code=response.status_code,
+            headers=response.headers,
+            body=response.content,
+        )

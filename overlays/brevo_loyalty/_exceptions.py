@@ -1,0 +1,238 @@
+"""The exceptions brevo-loyalty raises.
+
+Every failure of a call ends in one of these; catch ``BrevoLoyaltyError`` for all of them::
+
+    BrevoLoyaltyError
+    ├── CredentialsError (also a ValueError)     no usable key at construction
+    ├── RedeemAborted                             redeem(): before_complete said no
+    └── APIError
+        ├── APIConnectionError                    the request got no HTTP response
+        │   └── APITimeoutError                   ... because a timeout expired
+        ├── ResponseParseError                    a 2xx whose body does not match the spec
+        └── APIStatusError                        the server answered 4xx/5xx
+            ├── BadRequestError                   400
+            ├── AuthenticationError               401
+            ├── PermissionDeniedError             403
+            ├── NotFoundError                     404
+            ├── PreconditionFailedError           412  (limits, invalid/expired/consumed code)
+            ├── ExpectationFailedError            417
+            ├── UnprocessableEntityError          422
+            ├── FailedDependencyError             424
+            ├── RateLimitError                    429
+            └── InternalServerError               5xx
+
+Invalid arguments are caught before any request and raise the built-in ``ValueError`` or
+``TypeError``, naming the parameter. No exception ever carries an API key: they keep the response
+status, headers and body, never the request headers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+    from brevo_loyalty_api.models import RedeemTransaction
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BrevoLoyaltyError",
+    "CredentialsError",
+    "ExpectationFailedError",
+    "FailedDependencyError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PreconditionFailedError",
+    "RateLimitError",
+    "RedeemAborted",
+    "ResponseParseError",
+    "UnprocessableEntityError",
+]
+
+
+class BrevoLoyaltyError(Exception):
+    """Base class of every exception raised by brevo-loyalty."""
+
+
+class CredentialsError(BrevoLoyaltyError, ValueError):
+    """No usable credential was given (argument or environment), or one is malformed."""
+
+
+class RedeemAborted(BrevoLoyaltyError):
+    """``redeem()`` created the redeem request but ``before_complete`` declined to complete it.
+
+    The pending transaction is in ``transaction``; it expires on the server after its ttl.
+    """
+
+    def __init__(self, transaction: RedeemTransaction) -> None:
+        super().__init__(f"redeem request {transaction.id!s} was not completed (aborted)")
+        self.transaction = transaction
+
+
+class APIError(BrevoLoyaltyError):
+    """A call to the API failed. ``method`` and ``url`` say which request."""
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+
+
+class APIConnectionError(APIError):
+    """The request got no HTTP response (refused, reset, DNS, TLS, protocol error)."""
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired."""
+
+
+class ResponseParseError(APIError):
+    """A success response whose body does not match the spec. The raw body is kept in ``body``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        headers: httpx.Headers,
+        body: bytes,
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.status_code = status_code
+        self.headers = headers
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The server answered with a 4xx or 5xx status.
+
+    Attributes:
+        status_code: the HTTP status.
+        code: the error code from the body (``code``), when there is one.
+        message: the error text from the body (``message`` or ``error``), else the reason phrase.
+        body: the parsed JSON body, or the raw text when it is not JSON (``""`` when empty).
+        headers: the response headers.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        code: str | None,
+        body: Any,
+        headers: httpx.Headers,
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.status_code = status_code
+        self.code = code
+        self.body = body
+        self.headers = headers
+
+    def __str__(self) -> str:
+        code = f" [{self.code}]" if self.code else ""
+        return f"{self.status_code}{code} {self.message} ({self.method} {self.url})"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, code={self.code!r}, "
+            f"message={self.message!r})"
+        )
+
+
+class BadRequestError(APIStatusError):
+    """400: the request could not be parsed."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not use this loyalty program."""
+
+
+class NotFoundError(APIStatusError):
+    """404: unknown program, reward, transaction, code pool or subscription."""
+
+
+class PreconditionFailedError(APIStatusError):
+    """412: a reward condition failed (limit exceeded; code invalid, expired or consumed)."""
+
+
+class ExpectationFailedError(APIStatusError):
+    """417: the redeem request cannot proceed (e.g. it expired or was already completed)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the input is invalid."""
+
+
+class FailedDependencyError(APIStatusError):
+    """424: something the operation depends on is missing (e.g. the code pool)."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; ``headers["retry-after"]`` may say when to come back."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    412: PreconditionFailedError,
+    417: ExpectationFailedError,
+    422: UnprocessableEntityError,
+    424: FailedDependencyError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """Build the typed exception for an error response, whatever its body (JSON, HTML, empty)."""
+    raw = response.content
+    body: Any = ""
+    code: str | None = None
+    message: str | None = None
+    if raw:
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = raw.decode("utf-8", errors="replace")
+    if isinstance(body, dict):
+        if isinstance(body.get("code"), str | int):
+            code = str(body["code"])
+        for key in ("message", "error"):
+            if isinstance(body.get(key), str) and body[key]:
+                message = body[key]
+                break
+    status = response.status_code
+    cls = _STATUS_ERRORS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    return cls(
+        message or response.reason_phrase or f"HTTP {status}",
+        method=response.request.method,
+        url=str(response.request.url),
+        status_code=status,
+        code=code,
+        body=body,
+        headers=response.headers,
+    )
