@@ -82,9 +82,7 @@ def _differences(left: Path, right: Path) -> list[str]:
     def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
         found.extend(f"only in committed: {prefix}{n}" for n in cmp.left_only)
         found.extend(f"only in regenerated: {prefix}{n}" for n in cmp.right_only)
-        _, mismatch, errors = filecmp.cmpfiles(
-            cmp.left, cmp.right, cmp.common_files, shallow=False
-        )
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
         found.extend(f"differs: {prefix}{n}" for n in mismatch + errors)
         for name, sub in sorted(cmp.subdirs.items()):
             walk(sub, f"{prefix}{name}/")
@@ -108,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         render(args.spec.resolve(), fresh)
         if args.check:
             if not TARGET.is_dir():
-                print(f"{TARGET.relative_to(ROOT)} is missing: run scripts/regenerate", file=sys.stderr)
+                missing = TARGET.relative_to(ROOT)
+                print(f"{missing} is missing: run scripts/regenerate", file=sys.stderr)
                 return 1
             diffs = _differences(TARGET, fresh)
             if diffs:

@@ -5,7 +5,6 @@ Configuration, credentials, request building, the retry decision, response parsi
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import platform
@@ -119,12 +118,11 @@ class BaseClient:
         )
         self.max_retries = check.integer("max_retries", max_retries, minimum=0)
         self.retry_policy = retry_policy or RetryPolicy()
-        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        self._headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept": "application/json"})
         for name, value in (default_headers or {}).items():
             self._headers[check.header_value("default_headers key", name)] = check.header_value(
                 f"default_headers[{name!r}]", value
             )
-        self._generated_client: Any = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r} auth={self._auth_kind}>"
@@ -144,7 +142,10 @@ class BaseClient:
         timeout: TimeoutTypes | NotGiven,
         extra_headers: Mapping[str, str] | None,
     ) -> httpx.Request:
-        headers = {**self._headers, **kwargs.get("headers", {}), **auth}
+        # httpx.Headers merges case-insensitively: an override replaces, never duplicates.
+        headers = httpx.Headers(self._headers)
+        headers.update(kwargs.get("headers", {}))
+        headers.update(auth)
         for name, value in (extra_headers or {}).items():
             headers[check.header_value("extra_headers key", name)] = check.header_value(
                 f"extra_headers[{name!r}]", value
@@ -238,18 +239,20 @@ class BaseClient:
         if call.result is None:
             # revoke: 204 without a body or 200 with a body that carries no information
             return None  # type: ignore[return-value]
-        if self._generated_client is None:
-            client_module = importlib.import_module("brevo_loyalty_api.client")
-            self._generated_client = client_module.Client(base_url=self.base_url)
+        # Every success status of an operation carries the same schema, so the body goes straight
+        # to the generated model (one JSON decode, no status dispatch).
         try:
-            parsed = call.module()._parse_response(client=self._generated_client, response=response)
+            data = response.json()
+        except ValueError as exc:
+            raise self._parse_error(response, f"the body is not JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise self._parse_error(
+                response, f"expected a {call.result.__name__} object, got {type(data).__name__}"
+            )
+        try:
+            parsed: T = call.result.from_dict(data)  # type: ignore[attr-defined]
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise self._parse_error(response, f"{type(exc).__name__}: {exc}") from exc
-        if not isinstance(parsed, call.result):
-            raise self._parse_error(
-                response,
-                f"expected a {call.result.__name__} object for status {response.status_code}",
-            )
         return parsed
 
     def _parse_error(self, response: httpx.Response, reason: str) -> ResponseParseError:

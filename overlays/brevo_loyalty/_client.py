@@ -748,8 +748,17 @@ class Rewards(BaseClient):
             timeout=timeout,
             extra_headers=extra_headers,
         )
-        if before_complete is not None and before_complete(pending) is False:
-            raise RedeemAborted(pending)
+        if before_complete is not None:
+            verdict = before_complete(pending)
+            if inspect.isawaitable(verdict):
+                # An async check can't be awaited here; completing regardless would ignore a veto.
+                if inspect.iscoroutine(verdict):
+                    verdict.close()
+                raise TypeError(
+                    "before_complete returned an awaitable; use AsyncRewards.redeem for it"
+                )
+            if verdict is False:
+                raise RedeemAborted(pending)
         return self.complete_redeem_request(
             program_id=program_id,
             transaction_id=_transaction_id(pending),

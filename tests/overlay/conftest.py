@@ -1,0 +1,40 @@
+"""Fixtures of the overlay tests: a scripted loopback HTTP server and a clean environment."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from ._loopback import LoopbackServer
+
+
+@pytest.fixture(autouse=True)
+def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A key exported in the developer's shell must not leak into (or satisfy) these tests.
+    monkeypatch.delenv("BREVO_API_KEY", raising=False)
+    monkeypatch.delenv("BREVO_PARTNER_KEY", raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    """A started ``LoopbackServer``; stopped (all threads joined) after the test."""
+    loopback = LoopbackServer()
+    loopback.start()
+    try:
+        yield loopback
+    finally:
+        loopback.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads() -> Iterator[None]:
+    """Every thread a test starts (server loop, request handlers, executors) is gone after it."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for thread in leaked:
+        thread.join(timeout=2)
+    still = [t.name for t in leaked if t.is_alive()]
+    assert not still, f"threads left running: {still}"
