@@ -6,12 +6,18 @@ Both clients share every check and encoding (``_calls``) and all non-I/O logic
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import functools
-import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
@@ -86,6 +92,13 @@ def _transaction_id(pending: RedeemTransaction) -> str:
             url="",
         )
     return pending.id
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    # asyncio is imported here, not at module level: it costs more to import than httpx itself.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 class _RawResponseView:
@@ -750,9 +763,9 @@ class Rewards(BaseClient):
         )
         if before_complete is not None:
             verdict = before_complete(pending)
-            if inspect.isawaitable(verdict):
+            if isinstance(verdict, Awaitable):
                 # An async check can't be awaited here; completing regardless would ignore a veto.
-                if inspect.iscoroutine(verdict):
+                if isinstance(verdict, Coroutine):
                     verdict.close()
                 raise TypeError(
                     "before_complete returned an awaitable; use AsyncRewards.redeem for it"
@@ -791,7 +804,7 @@ class AsyncRewards(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -807,7 +820,7 @@ class AsyncRewards(BaseClient):
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
-        self._sleep = sleep
+        self._sleep = sleep or _asyncio_sleep
 
     async def aclose(self) -> None:
         """Close the connection pool (unless the httpx client was given by the caller)."""
@@ -838,7 +851,7 @@ class AsyncRewards(BaseClient):
         if self._token_provider is None:
             return self._static_auth
         token = self._token_provider()
-        if inspect.isawaitable(token):
+        if isinstance(token, Awaitable):
             token = await token
         if not isinstance(token, str):
             raise TypeError("bearer_token callable must return a str")
@@ -1188,7 +1201,7 @@ class AsyncRewards(BaseClient):
         )
         if before_complete is not None:
             verdict = before_complete(pending)
-            if inspect.isawaitable(verdict):
+            if isinstance(verdict, Awaitable):
                 verdict = await verdict
             if verdict is False:
                 raise RedeemAborted(pending)
