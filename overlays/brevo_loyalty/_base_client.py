@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-import platform
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -36,7 +36,8 @@ DEFAULT_MAX_RETRIES = 2
 ENV_API_KEY = "BREVO_API_KEY"
 ENV_PARTNER_KEY = "BREVO_PARTNER_KEY"
 USER_AGENT = (
-    f"brevo-loyalty/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+    f"brevo-loyalty/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))} "
+    f"httpx/{httpx.__version__}"
 )
 
 TokenProvider = Callable[[], "str | Awaitable[str]"]

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from uuid import UUID
 
 from . import _validation as check
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from uuid import UUID
+
     from brevo_loyalty_api.models import (
         CodeCount,
         ContactVouchers,
@@ -38,14 +38,19 @@ MAX_NAME_LENGTH = 128
 MAX_CODE_LENGTH = 128
 
 
-@dataclass(frozen=True, slots=True)
 class Call(Generic[T]):
     """A checked operation call: which generated module, its arguments, and its retry class."""
 
-    operation: str
-    kwargs: dict[str, Any]
-    idempotent: bool
-    result: type[T] | None
+    # A plain slotted class rather than a dataclass: dataclasses pulls in `inspect` at import.
+    __slots__ = ("idempotent", "kwargs", "operation", "result")
+
+    def __init__(
+        self, operation: str, kwargs: dict[str, Any], *, idempotent: bool, result: type[T] | None
+    ) -> None:
+        self.operation = operation
+        self.kwargs = kwargs
+        self.idempotent = idempotent
+        self.result = result
 
     def module(self) -> ModuleType:
         """The generated operation module (imported on first use to keep ``import`` cheap)."""

@@ -6,7 +6,6 @@ Both clients share every check and encoding (``_calls``) and all non-I/O logic
 
 from __future__ import annotations
 
-import copy
 import functools
 import time
 from collections.abc import (
@@ -18,10 +17,8 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
-from uuid import UUID
 
 import httpx
 
@@ -41,6 +38,9 @@ from ._response import APIResponse
 from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from uuid import UUID
+
     from brevo_loyalty_api.models import (
         CodeCount,
         ContactVoucher,
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     )
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 __all__ = ["AsyncRewards", "Rewards"]
 
@@ -92,6 +93,12 @@ def _transaction_id(pending: RedeemTransaction) -> str:
             url="",
         )
     return pending.id
+
+
+def _copy(client: C) -> C:
+    import copy  # only needed by with_raw_response
+
+    return copy.copy(client)
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -194,7 +201,7 @@ class Rewards(BaseClient):
     @property
     def with_raw_response(self) -> _RawResponseView:
         """A view whose operation methods return an ``APIResponse`` (status, headers, body)."""
-        raw = copy.copy(self)
+        raw = _copy(self)
         raw._raw = True
         return _RawResponseView(raw)
 
@@ -841,7 +848,7 @@ class AsyncRewards(BaseClient):
     @property
     def with_raw_response(self) -> _RawResponseView:
         """A view whose operation methods return an ``APIResponse`` (status, headers, body)."""
-        raw = copy.copy(self)
+        raw = _copy(self)
         raw._raw = True
         return _RawResponseView(raw)
 

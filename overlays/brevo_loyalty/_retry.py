@@ -21,12 +21,18 @@ import email.utils
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 
 __all__ = ["RETRYABLE_STATUSES", "RetryPolicy"]
+
+
+def _seconds(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    return float(value)
+
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -34,11 +40,10 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-@dataclass(frozen=True)
 class RetryPolicy:
     """Backoff settings. The defaults suit the public API; tests shrink them or inject ``random``.
 
-    Attributes:
+    Args:
         initial_delay: the first backoff, in seconds, before jitter.
         max_delay: the cap on one backoff.
         max_retry_after: the longest ``Retry-After`` honoured; a longer one ends the retries.
@@ -47,18 +52,31 @@ class RetryPolicy:
         clock: wall clock used to read an HTTP-date ``Retry-After``.
     """
 
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 60.0
-    total_budget: float = 60.0
-    random: Callable[[], float] = field(default=random.random, repr=False)
-    clock: Callable[[], float] = field(default=time.time, repr=False)
+    # A plain class rather than a dataclass: dataclasses pulls in `inspect` at import time.
+    __slots__ = ("clock", "initial_delay", "max_delay", "max_retry_after", "random", "total_budget")
 
-    def __post_init__(self) -> None:
-        for name in ("initial_delay", "max_delay", "max_retry_after", "total_budget"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    def __init__(
+        self,
+        *,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_retry_after: float = 60.0,
+        total_budget: float = 60.0,
+        random: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.initial_delay = _seconds("initial_delay", initial_delay)
+        self.max_delay = _seconds("max_delay", max_delay)
+        self.max_retry_after = _seconds("max_retry_after", max_retry_after)
+        self.total_budget = _seconds("total_budget", total_budget)
+        self.random = random
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryPolicy(initial_delay={self.initial_delay}, max_delay={self.max_delay}, "
+            f"max_retry_after={self.max_retry_after}, total_budget={self.total_budget})"
+        )
 
     def may_retry_error(self, error: httpx.HTTPError, *, idempotent: bool) -> bool:
         """Whether a transport error leaves the operation safe to retry."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -20,6 +19,8 @@ def _type_name(value: object) -> str:
 
 def uuid_str(name: str, value: object) -> str:
     """A UUID given as ``uuid.UUID`` or string, in canonical lowercase form."""
+    import uuid  # uuid imports `platform`: keep `import brevo_loyalty` cheap
+
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str):
@@ -32,6 +33,8 @@ def uuid_str(name: str, value: object) -> str:
 
 def identifier(name: str, value: object) -> str:
     """A free-form id that goes into a URL path (always percent-encoded by the generated code)."""
+    import uuid
+
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str):
