@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from brevo_loyalty._client import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -23,18 +24,7 @@ def _bash_commands() -> list[str]:
 
 def test_quickstart_runs_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
     quickstart = _python_blocks()[0]
-    for operation in (
-        "get_code_count",
-        "list_rewards",
-        "create_reward",
-        "create_voucher",
-        "create_redeem_request",
-        "complete_redeem_request",
-        "revoke_vouchers",
-        "get_reward",
-        "validate_reward",
-        "list_contact_vouchers",
-    ):
+    for operation in OPERATIONS:
         assert f"client.{operation}(" in quickstart, operation
     exec(compile(quickstart, "README.md", "exec"), {})
     out = capsys.readouterr().out
