@@ -54,12 +54,34 @@ NOT_GIVEN = NotGiven()
 TimeoutTypes = float | httpx.Timeout | None
 
 
+MAX_TIMEOUT = 24 * 3600.0  # a larger value is a unit mistake, not a timeout
+
+
 def _as_timeout(name: str, value: TimeoutTypes) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
         return value
     if value is None:
         return httpx.Timeout(None)
-    return httpx.Timeout(check.number(name, value))
+    seconds = check.number(name, value)
+    if not 0 < seconds <= MAX_TIMEOUT:
+        raise ValueError(f"{name} must be > 0 and <= {MAX_TIMEOUT:.0f} seconds, got {value!r}")
+    return httpx.Timeout(seconds)
+
+
+def attempt_budget(request: httpx.Request) -> float | None:
+    """The longest one attempt may take once connected: the read timeout, as a total.
+
+    httpx's timeouts bound each network operation; a server dripping a byte at a time would keep
+    an attempt alive forever without this overall bound.
+    """
+    timeouts = request.extensions.get("timeout") or {}
+    budget = timeouts.get("read")
+    return float(budget) if isinstance(budget, int | float) else None
+
+
+def attempt_timed_out(request: httpx.Request) -> httpx.ReadTimeout:
+    """The error for an attempt that ran past its budget (handled like any read timeout)."""
+    return httpx.ReadTimeout("the response took longer than the timeout", request=request)
 
 
 class BaseClient:

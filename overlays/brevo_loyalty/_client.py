@@ -31,6 +31,8 @@ from ._base_client import (
     NotGiven,
     TimeoutTypes,
     TokenProvider,
+    attempt_budget,
+    attempt_timed_out,
 )
 from ._calls import Call
 from ._exceptions import APIError, RedeemAborted, status_error
@@ -83,6 +85,10 @@ def _reward_page(page: RewardPage) -> tuple[list[RewardPageItem], int | None]:
 def _voucher_page(page: ContactVouchers) -> tuple[list[ContactVoucher], int | None]:
     items = page.contact_rewards if isinstance(page.contact_rewards, list) else []
     return items, page.count if isinstance(page.count, int) else None
+
+
+def _check_page_size(page_size: object) -> None:
+    check.integer("page_size", page_size, minimum=1, maximum=_calls.MAX_PAGE_SIZE)
 
 
 def _transaction_id(pending: RedeemTransaction) -> str:
@@ -220,6 +226,29 @@ class Rewards(BaseClient):
             "Authorization": f"Bearer {check.header_value('bearer_token', token)}",
         }
 
+    def _receive(self, request: httpx.Request) -> httpx.Response:
+        """Send one attempt and read its body within the attempt's overall time budget."""
+        budget = attempt_budget(request)
+        response = self._http.send(request, stream=True)
+        if response.is_stream_consumed:  # an in-memory transport (the sandbox) already read it
+            return response
+        deadline = None if budget is None else time.monotonic() + budget
+        chunks = []
+        try:
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                if deadline is not None and time.monotonic() > deadline:
+                    raise attempt_timed_out(request)
+        finally:
+            response.close()
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks),
+            request=request,
+            extensions=response.extensions,
+        )
+
     def _send(
         self,
         call: Call[Any],
@@ -234,12 +263,13 @@ class Rewards(BaseClient):
             request = self._build_request(self._http, kwargs, self._auth(), timeout, extra_headers)
             started = time.perf_counter()
             try:
-                response = self._http.send(request)
+                response = self._receive(request)
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = self._retry_delay(call, attempt, retries, waited, error=exc)
                 if delay is None:
-                    raise self._connection_error(exc, request) from exc
+                    # not "from exc": the httpx error holds the request, whose headers hold the key
+                    raise self._connection_error(exc, request) from None
                 self._log_retry(request, attempt, retries, delay, type(exc).__name__)
             else:
                 self._log_response(request, response.status_code, started)
@@ -667,6 +697,7 @@ class Rewards(BaseClient):
         Arguments are checked now; pages are fetched as the iterator advances, one at a time. The
         other arguments are those of ``list_rewards``.
         """
+        _check_page_size(page_size)
         _calls.list_rewards(
             program_id=program_id, limit=page_size, offset=0, state=state, version=version
         )
@@ -712,6 +743,7 @@ class Rewards(BaseClient):
             "metadata_value": metadata_value,
             "reward_id": reward_id,
         }
+        _check_page_size(page_size)
         _calls.list_contact_vouchers(limit=page_size, offset=0, **options)
 
         def fetch(offset: int) -> ContactVouchers:
@@ -755,6 +787,8 @@ class Rewards(BaseClient):
             RedeemAborted: ``before_complete`` returned False.
             the exceptions of ``create_redeem_request`` and ``complete_redeem_request``.
         """
+        if before_complete is not None and not callable(before_complete):
+            raise TypeError("before_complete must be a callable taking the pending transaction")
         pending = self.create_redeem_request(
             program_id=program_id,
             contact_id=contact_id,
@@ -867,6 +901,16 @@ class AsyncRewards(BaseClient):
             "Authorization": f"Bearer {check.header_value('bearer_token', token)}",
         }
 
+    async def _receive(self, request: httpx.Request) -> httpx.Response:
+        """Send one attempt, bounded as a whole by the attempt's time budget."""
+        import asyncio  # already loaded by the running event loop
+
+        try:
+            async with asyncio.timeout(attempt_budget(request)):
+                return await self._http.send(request)
+        except TimeoutError:
+            raise attempt_timed_out(request) from None
+
     async def _send(
         self,
         call: Call[Any],
@@ -882,12 +926,13 @@ class AsyncRewards(BaseClient):
             request = self._build_request(self._http, kwargs, auth, timeout, extra_headers)
             started = time.perf_counter()
             try:
-                response = await self._http.send(request)
+                response = await self._receive(request)
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = self._retry_delay(call, attempt, retries, waited, error=exc)
                 if delay is None:
-                    raise self._connection_error(exc, request) from exc
+                    # not "from exc": the httpx error holds the request, whose headers hold the key
+                    raise self._connection_error(exc, request) from None
                 self._log_retry(request, attempt, retries, delay, type(exc).__name__)
             else:
                 self._log_response(request, response.status_code, started)
@@ -1122,6 +1167,7 @@ class AsyncRewards(BaseClient):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[RewardPageItem]:
+        _check_page_size(page_size)
         _calls.list_rewards(
             program_id=program_id, limit=page_size, offset=0, state=state, version=version
         )
@@ -1162,6 +1208,7 @@ class AsyncRewards(BaseClient):
             "metadata_value": metadata_value,
             "reward_id": reward_id,
         }
+        _check_page_size(page_size)
         _calls.list_contact_vouchers(limit=page_size, offset=0, **options)
 
         async def fetch(offset: int) -> ContactVouchers:
@@ -1193,6 +1240,8 @@ class AsyncRewards(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RedeemTransaction:
+        if before_complete is not None and not callable(before_complete):
+            raise TypeError("before_complete must be a callable taking the pending transaction")
         pending = await self.create_redeem_request(
             program_id=program_id,
             contact_id=contact_id,

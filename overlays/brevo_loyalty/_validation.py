@@ -11,6 +11,9 @@ from typing import Any, TypeVar
 E = TypeVar("E", bound=StrEnum)
 
 _FORBIDDEN_IDS = frozenset({".", ".."})  # dot segments would be collapsed by URL normalisation
+# Far above any real id or filter value, far below what makes a URL unusable.
+MAX_ID_LENGTH = 512
+MAX_TEXT_LENGTH = 4096
 
 
 def _type_name(value: object) -> str:
@@ -43,18 +46,20 @@ def identifier(name: str, value: object) -> str:
         raise ValueError(f"{name} must not be empty")
     if value in _FORBIDDEN_IDS:
         raise ValueError(f"{name} must not be {value!r}")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"{name} must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
     return value
 
 
 def text(
-    name: str, value: object, *, max_length: int | None = None, allow_empty: bool = False
+    name: str, value: object, *, max_length: int = MAX_TEXT_LENGTH, allow_empty: bool = False
 ) -> str:
     """A string argument, optionally bounded in length."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {_type_name(value)}")
     if not allow_empty and not value:
         raise ValueError(f"{name} must not be empty")
-    if max_length is not None and len(value) > max_length:
+    if len(value) > max_length:
         raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
     return value
 

@@ -192,7 +192,7 @@ def test_invalid_page_size_fails_at_the_call(
 ) -> None:
     options = client_options(kind, server.base_url, None, {})
     if kind == "sync":
-        with Rewards(**options) as client, pytest.raises(ValueError, match="limit"):
+        with Rewards(**options) as client, pytest.raises(ValueError, match="page_size"):
             getattr(client, paged.iterator)(**paged.arguments, page_size=page_size)
     else:
 
@@ -201,7 +201,7 @@ def test_invalid_page_size_fails_at_the_call(
                 # Not iterated, not awaited: the call itself must refuse.
                 getattr(client, paged.iterator)(**paged.arguments, page_size=page_size)
 
-        with pytest.raises(ValueError, match="limit"):
+        with pytest.raises(ValueError, match="page_size"):
             run_async(main)
     assert server.count == 0
 

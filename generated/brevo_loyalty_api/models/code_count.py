@@ -35,9 +35,12 @@ class CodeCount:
         d = dict(src_dict)
         count = d.pop("count", UNSET)
 
-        code_count = cls(
-            count=count,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.count = count
+        code_count = _instance
 
         code_count.additional_properties = d
         return code_count

@@ -77,33 +77,37 @@ class CodeGenerator:
 
         pattern = d.pop("pattern", UNSET)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _updated_at_raw = d.pop("updatedAt", UNSET)
+        updated_at: datetime.datetime | None | str | Unset
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        elif isinstance(_updated_at_raw, Unset):
+            updated_at = _updated_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_updated_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _updated_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                updated_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                updated_at = cast(
+                    datetime.datetime | None | str | Unset, _updated_at_raw
+                )
 
-        updated_at = _parse_updated_at(d.pop("updatedAt", UNSET))
-
-        code_generator = cls(
-            created_at=created_at,
-            description=description,
-            id=id,
-            name=name,
-            pattern=pattern,
-            updated_at=updated_at,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.created_at = created_at
+        _instance.description = description
+        _instance.id = id
+        _instance.name = name
+        _instance.pattern = pattern
+        _instance.updated_at = updated_at
+        code_generator = _instance
 
         code_generator.additional_properties = d
         return code_generator

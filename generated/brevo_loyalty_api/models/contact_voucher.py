@@ -113,18 +113,21 @@ class ContactVoucher:
 
         value = d.pop("value", UNSET)
 
-        contact_voucher = cls(
-            code=code,
-            consumed_at=consumed_at,
-            created_at=created_at,
-            expiration_date=expiration_date,
-            id=id,
-            meta=meta,
-            reward_id=reward_id,
-            unit=unit,
-            updated_at=updated_at,
-            value=value,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.code = code
+        _instance.consumed_at = consumed_at
+        _instance.created_at = created_at
+        _instance.expiration_date = expiration_date
+        _instance.id = id
+        _instance.meta = meta
+        _instance.reward_id = reward_id
+        _instance.unit = unit
+        _instance.updated_at = updated_at
+        _instance.value = value
+        contact_voucher = _instance
 
         contact_voucher.additional_properties = d
         return contact_voucher

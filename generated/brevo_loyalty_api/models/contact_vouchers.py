@@ -83,13 +83,16 @@ class ContactVouchers:
 
         loyalty_subscription_id = d.pop("loyaltySubscriptionId", UNSET)
 
-        contact_vouchers = cls(
-            contact_id=contact_id,
-            contact_rewards=contact_rewards,
-            count=count,
-            loyalty_program_id=loyalty_program_id,
-            loyalty_subscription_id=loyalty_subscription_id,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.contact_id = contact_id
+        _instance.contact_rewards = contact_rewards
+        _instance.count = count
+        _instance.loyalty_program_id = loyalty_program_id
+        _instance.loyalty_subscription_id = loyalty_subscription_id
+        contact_vouchers = _instance
 
         contact_vouchers.additional_properties = d
         return contact_vouchers

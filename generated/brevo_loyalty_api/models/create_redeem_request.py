@@ -120,16 +120,19 @@ class CreateRedeemRequest:
 
         ttl = d.pop("ttl", UNSET)
 
-        create_redeem_request = cls(
-            attributed_reward_id=attributed_reward_id,
-            code=code,
-            contact_id=contact_id,
-            loyalty_subscription_id=loyalty_subscription_id,
-            meta=meta,
-            order=order,
-            reward_id=reward_id,
-            ttl=ttl,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.attributed_reward_id = attributed_reward_id
+        _instance.code = code
+        _instance.contact_id = contact_id
+        _instance.loyalty_subscription_id = loyalty_subscription_id
+        _instance.meta = meta
+        _instance.order = order
+        _instance.reward_id = reward_id
+        _instance.ttl = ttl
+        create_redeem_request = _instance
 
         create_redeem_request.additional_properties = d
         return create_redeem_request

@@ -61,12 +61,15 @@ class CreateRewardRequest:
 
         public_name = d.pop("publicName", UNSET)
 
-        create_reward_request = cls(
-            name=name,
-            public_description=public_description,
-            public_image=public_image,
-            public_name=public_name,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.name = name
+        _instance.public_description = public_description
+        _instance.public_image = public_image
+        _instance.public_name = public_name
+        create_reward_request = _instance
 
         create_reward_request.additional_properties = d
         return create_reward_request

@@ -101,15 +101,18 @@ class CreateVoucherRequest:
 
         value = d.pop("value", UNSET)
 
-        create_voucher_request = cls(
-            reward_id=reward_id,
-            contact_id=contact_id,
-            loyalty_subscription_id=loyalty_subscription_id,
-            code=code,
-            expiration_date=expiration_date,
-            meta=meta,
-            value=value,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.reward_id = reward_id
+        _instance.contact_id = contact_id
+        _instance.loyalty_subscription_id = loyalty_subscription_id
+        _instance.code = code
+        _instance.expiration_date = expiration_date
+        _instance.meta = meta
+        _instance.value = value
+        create_voucher_request = _instance
 
         create_voucher_request.additional_properties = d
         return create_voucher_request

@@ -27,7 +27,11 @@ class CreateVoucherRequestMeta:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        create_voucher_request_meta = cls()
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        create_voucher_request_meta = _instance
 
         create_voucher_request_meta.additional_properties = d
         return create_voucher_request_meta

@@ -79,25 +79,25 @@ class CreatedReward:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_at_raw = d.pop("createdAt", UNSET)
+        created_at: datetime.datetime | None | str | Unset
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        elif isinstance(_created_at_raw, Unset):
+            created_at = _created_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_created_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _created_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                created_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        created_at = _parse_created_at(d.pop("createdAt", UNSET))
+                created_at = cast(
+                    datetime.datetime | None | str | Unset, _created_at_raw
+                )
 
         id = d.pop("id", UNSET)
 
@@ -113,16 +113,19 @@ class CreatedReward:
 
         updated_at = d.pop("updatedAt", UNSET)
 
-        created_reward = cls(
-            created_at=created_at,
-            id=id,
-            loyalty_program_id=loyalty_program_id,
-            name=name,
-            public_description=public_description,
-            public_image=public_image,
-            public_name=public_name,
-            updated_at=updated_at,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.created_at = created_at
+        _instance.id = id
+        _instance.loyalty_program_id = loyalty_program_id
+        _instance.name = name
+        _instance.public_description = public_description
+        _instance.public_image = public_image
+        _instance.public_name = public_name
+        _instance.updated_at = updated_at
+        created_reward = _instance
 
         created_reward.additional_properties = d
         return created_reward

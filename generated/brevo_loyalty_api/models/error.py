@@ -56,11 +56,14 @@ class Error:
 
         error = d.pop("error", UNSET)
 
-        error = cls(
-            code=code,
-            message=message,
-            error=error,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.code = code
+        _instance.message = message
+        _instance.error = error
+        error = _instance
 
         error.additional_properties = d
         return error

@@ -167,20 +167,23 @@ class Order:
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        order = cls(
-            amount=amount,
-            billing=billing,
-            contact_id=contact_id,
-            coupons=coupons,
-            created_at=created_at,
-            email=email,
-            id=id,
-            identifiers=identifiers,
-            products=products,
-            status=status,
-            store_id=store_id,
-            updated_at=updated_at,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.amount = amount
+        _instance.billing = billing
+        _instance.contact_id = contact_id
+        _instance.coupons = coupons
+        _instance.created_at = created_at
+        _instance.email = email
+        _instance.id = id
+        _instance.identifiers = identifiers
+        _instance.products = products
+        _instance.status = status
+        _instance.store_id = store_id
+        _instance.updated_at = updated_at
+        order = _instance
 
         order.additional_properties = d
         return order

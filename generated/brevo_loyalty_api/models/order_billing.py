@@ -78,15 +78,18 @@ class OrderBilling:
 
         region = d.pop("region", UNSET)
 
-        order_billing = cls(
-            address=address,
-            city=city,
-            country_code=country_code,
-            payment_method=payment_method,
-            phone=phone,
-            post_code=post_code,
-            region=region,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.address = address
+        _instance.city = city
+        _instance.country_code = country_code
+        _instance.payment_method = payment_method
+        _instance.phone = phone
+        _instance.post_code = post_code
+        _instance.region = region
+        order_billing = _instance
 
         order_billing.additional_properties = d
         return order_billing

@@ -43,10 +43,13 @@ class OrderIdentifiers:
 
         loyalty_subscription_id = d.pop("loyalty_subscription_id", UNSET)
 
-        order_identifiers = cls(
-            ext_id=ext_id,
-            loyalty_subscription_id=loyalty_subscription_id,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.ext_id = ext_id
+        _instance.loyalty_subscription_id = loyalty_subscription_id
+        order_identifiers = _instance
 
         order_identifiers.additional_properties = d
         return order_identifiers

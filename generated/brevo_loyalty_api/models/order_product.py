@@ -64,13 +64,16 @@ class OrderProduct:
 
         variant_id = d.pop("variantId", UNSET)
 
-        order_product = cls(
-            category=category,
-            price=price,
-            product_id=product_id,
-            quantity=quantity,
-            variant_id=variant_id,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.category = category
+        _instance.price = price
+        _instance.product_id = product_id
+        _instance.quantity = quantity
+        _instance.variant_id = variant_id
+        order_product = _instance
 
         order_product.additional_properties = d
         return order_product

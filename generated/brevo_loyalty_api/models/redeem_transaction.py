@@ -159,86 +159,89 @@ class RedeemTransaction:
         from ..models.redeem_transaction_meta import RedeemTransactionMeta  # noqa: PLC0415
 
         d = dict(src_dict)
-
-        def _parse_cancelled_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _cancelled_at_raw = d.pop("cancelledAt", UNSET)
+        cancelled_at: datetime.datetime | None | str | Unset
+        if _cancelled_at_raw is None:
+            cancelled_at = _cancelled_at_raw
+        elif isinstance(_cancelled_at_raw, Unset):
+            cancelled_at = _cancelled_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_cancelled_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _cancelled_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                cancelled_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                cancelled_at = cast(
+                    datetime.datetime | None | str | Unset, _cancelled_at_raw
+                )
 
-        cancelled_at = _parse_cancelled_at(d.pop("cancelledAt", UNSET))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _completed_at_raw = d.pop("completedAt", UNSET)
+        completed_at: datetime.datetime | None | str | Unset
+        if _completed_at_raw is None:
+            completed_at = _completed_at_raw
+        elif isinstance(_completed_at_raw, Unset):
+            completed_at = _completed_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_completed_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _completed_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                completed_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completedAt", UNSET))
+                completed_at = cast(
+                    datetime.datetime | None | str | Unset, _completed_at_raw
+                )
 
         contact_id = d.pop("contactId", UNSET)
 
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_at_raw = d.pop("createdAt", UNSET)
+        created_at: datetime.datetime | None | str | Unset
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        elif isinstance(_created_at_raw, Unset):
+            created_at = _created_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_created_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _created_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                created_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        created_at = _parse_created_at(d.pop("createdAt", UNSET))
+                created_at = cast(
+                    datetime.datetime | None | str | Unset, _created_at_raw
+                )
 
         debit_transaction_id = d.pop("debitTransactionId", UNSET)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _expires_at_raw = d.pop("expiresAt", UNSET)
+        expires_at: datetime.datetime | None | str | Unset
+        if _expires_at_raw is None:
+            expires_at = _expires_at_raw
+        elif isinstance(_expires_at_raw, Unset):
+            expires_at = _expires_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_expires_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _expires_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                expires_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        expires_at = _parse_expires_at(d.pop("expiresAt", UNSET))
+                expires_at = cast(
+                    datetime.datetime | None | str | Unset, _expires_at_raw
+                )
 
         id = d.pop("id", UNSET)
 
@@ -253,64 +256,69 @@ class RedeemTransaction:
 
         reject_reason = d.pop("rejectReason", UNSET)
 
-        def _parse_rejected_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _rejected_at_raw = d.pop("rejectedAt", UNSET)
+        rejected_at: datetime.datetime | None | str | Unset
+        if _rejected_at_raw is None:
+            rejected_at = _rejected_at_raw
+        elif isinstance(_rejected_at_raw, Unset):
+            rejected_at = _rejected_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_rejected_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _rejected_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                rejected_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        rejected_at = _parse_rejected_at(d.pop("rejectedAt", UNSET))
+                rejected_at = cast(
+                    datetime.datetime | None | str | Unset, _rejected_at_raw
+                )
 
         reward_attribution_id = d.pop("rewardAttributionId", UNSET)
 
         status = d.pop("status", UNSET)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _updated_at_raw = d.pop("updatedAt", UNSET)
+        updated_at: datetime.datetime | None | str | Unset
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        elif isinstance(_updated_at_raw, Unset):
+            updated_at = _updated_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_updated_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _updated_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                updated_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                updated_at = cast(
+                    datetime.datetime | None | str | Unset, _updated_at_raw
+                )
 
-        updated_at = _parse_updated_at(d.pop("updatedAt", UNSET))
-
-        redeem_transaction = cls(
-            cancelled_at=cancelled_at,
-            completed_at=completed_at,
-            contact_id=contact_id,
-            created_at=created_at,
-            debit_transaction_id=debit_transaction_id,
-            expires_at=expires_at,
-            id=id,
-            loyalty_program_id=loyalty_program_id,
-            meta=meta,
-            reject_reason=reject_reason,
-            rejected_at=rejected_at,
-            reward_attribution_id=reward_attribution_id,
-            status=status,
-            updated_at=updated_at,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.cancelled_at = cancelled_at
+        _instance.completed_at = completed_at
+        _instance.contact_id = contact_id
+        _instance.created_at = created_at
+        _instance.debit_transaction_id = debit_transaction_id
+        _instance.expires_at = expires_at
+        _instance.id = id
+        _instance.loyalty_program_id = loyalty_program_id
+        _instance.meta = meta
+        _instance.reject_reason = reject_reason
+        _instance.rejected_at = rejected_at
+        _instance.reward_attribution_id = reward_attribution_id
+        _instance.status = status
+        _instance.updated_at = updated_at
+        redeem_transaction = _instance
 
         redeem_transaction.additional_properties = d
         return redeem_transaction

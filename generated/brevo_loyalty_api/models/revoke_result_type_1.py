@@ -27,7 +27,11 @@ class RevokeResultType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        revoke_result_type_1 = cls()
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        revoke_result_type_1 = _instance
 
         revoke_result_type_1.additional_properties = d
         return revoke_result_type_1

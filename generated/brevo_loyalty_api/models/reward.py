@@ -343,83 +343,83 @@ class Reward:
 
         config = d.pop("config", UNSET)
 
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_at_raw = d.pop("createdAt", UNSET)
+        created_at: datetime.datetime | None | str | Unset
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        elif isinstance(_created_at_raw, Unset):
+            created_at = _created_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_created_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _created_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                created_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                created_at = cast(
+                    datetime.datetime | None | str | Unset, _created_at_raw
+                )
 
-        created_at = _parse_created_at(d.pop("createdAt", UNSET))
-
-        def _parse_disabled_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _disabled_at_raw = d.pop("disabledAt", UNSET)
+        disabled_at: datetime.datetime | None | str | Unset
+        if _disabled_at_raw is None:
+            disabled_at = _disabled_at_raw
+        elif isinstance(_disabled_at_raw, Unset):
+            disabled_at = _disabled_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_disabled_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _disabled_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                disabled_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                disabled_at = cast(
+                    datetime.datetime | None | str | Unset, _disabled_at_raw
+                )
 
-        disabled_at = _parse_disabled_at(d.pop("disabledAt", UNSET))
-
-        def _parse_end_date(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _end_date_raw = d.pop("endDate", UNSET)
+        end_date: datetime.datetime | None | str | Unset
+        if _end_date_raw is None:
+            end_date = _end_date_raw
+        elif isinstance(_end_date_raw, Unset):
+            end_date = _end_date_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_end_date_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _end_date_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                end_date = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                end_date = cast(datetime.datetime | None | str | Unset, _end_date_raw)
 
-        end_date = _parse_end_date(d.pop("endDate", UNSET))
-
-        def _parse_expiration_date(
-            data: object,
-        ) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _expiration_date_raw = d.pop("expirationDate", UNSET)
+        expiration_date: datetime.datetime | None | str | Unset
+        if _expiration_date_raw is None:
+            expiration_date = _expiration_date_raw
+        elif isinstance(_expiration_date_raw, Unset):
+            expiration_date = _expiration_date_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_expiration_date_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _expiration_date_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                expiration_date = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        expiration_date = _parse_expiration_date(d.pop("expirationDate", UNSET))
+                expiration_date = cast(
+                    datetime.datetime | None | str | Unset, _expiration_date_raw
+                )
 
         _expiration_modifier = d.pop("expirationModifier", UNSET)
         expiration_modifier: ExpirationModifier | Unset
@@ -494,24 +494,25 @@ class Reward:
         else:
             rule = Rule.from_dict(_rule)
 
-        def _parse_start_date(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _start_date_raw = d.pop("startDate", UNSET)
+        start_date: datetime.datetime | None | str | Unset
+        if _start_date_raw is None:
+            start_date = _start_date_raw
+        elif isinstance(_start_date_raw, Unset):
+            start_date = _start_date_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_start_date_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _start_date_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                start_date = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        start_date = _parse_start_date(d.pop("startDate", UNSET))
+                start_date = cast(
+                    datetime.datetime | None | str | Unset, _start_date_raw
+                )
 
         subtract_balance_definition_id = d.pop("subtractBalanceDefinitionId", UNSET)
 
@@ -535,48 +536,51 @@ class Reward:
 
         value_type = d.pop("valueType", UNSET)
 
-        reward = cls(
-            attribution_per_consumer=attribution_per_consumer,
-            balance_definition_id=balance_definition_id,
-            code=code,
-            code_count=code_count,
-            code_generator_id=code_generator_id,
-            code_pool_id=code_pool_id,
-            config=config,
-            created_at=created_at,
-            disabled_at=disabled_at,
-            end_date=end_date,
-            expiration_date=expiration_date,
-            expiration_modifier=expiration_modifier,
-            expiration_unit=expiration_unit,
-            expiration_value=expiration_value,
-            generator=generator,
-            id=id,
-            limits=limits,
-            loyalty_program_id=loyalty_program_id,
-            meta=meta,
-            name=name,
-            products=products,
-            public_description=public_description,
-            public_image=public_image,
-            public_name=public_name,
-            redeem_per_consumer=redeem_per_consumer,
-            redeem_rules=redeem_rules,
-            reward_configs=reward_configs,
-            rule=rule,
-            start_date=start_date,
-            subtract_balance_definition_id=subtract_balance_definition_id,
-            subtract_balance_strategy=subtract_balance_strategy,
-            subtract_balance_value=subtract_balance_value,
-            subtract_total_balance=subtract_total_balance,
-            total_attribution=total_attribution,
-            total_redeem=total_redeem,
-            trigger_id=trigger_id,
-            unit=unit,
-            updated_at=updated_at,
-            value=value,
-            value_type=value_type,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.attribution_per_consumer = attribution_per_consumer
+        _instance.balance_definition_id = balance_definition_id
+        _instance.code = code
+        _instance.code_count = code_count
+        _instance.code_generator_id = code_generator_id
+        _instance.code_pool_id = code_pool_id
+        _instance.config = config
+        _instance.created_at = created_at
+        _instance.disabled_at = disabled_at
+        _instance.end_date = end_date
+        _instance.expiration_date = expiration_date
+        _instance.expiration_modifier = expiration_modifier
+        _instance.expiration_unit = expiration_unit
+        _instance.expiration_value = expiration_value
+        _instance.generator = generator
+        _instance.id = id
+        _instance.limits = limits
+        _instance.loyalty_program_id = loyalty_program_id
+        _instance.meta = meta
+        _instance.name = name
+        _instance.products = products
+        _instance.public_description = public_description
+        _instance.public_image = public_image
+        _instance.public_name = public_name
+        _instance.redeem_per_consumer = redeem_per_consumer
+        _instance.redeem_rules = redeem_rules
+        _instance.reward_configs = reward_configs
+        _instance.rule = rule
+        _instance.start_date = start_date
+        _instance.subtract_balance_definition_id = subtract_balance_definition_id
+        _instance.subtract_balance_strategy = subtract_balance_strategy
+        _instance.subtract_balance_value = subtract_balance_value
+        _instance.subtract_total_balance = subtract_total_balance
+        _instance.total_attribution = total_attribution
+        _instance.total_redeem = total_redeem
+        _instance.trigger_id = trigger_id
+        _instance.unit = unit
+        _instance.updated_at = updated_at
+        _instance.value = value
+        _instance.value_type = value_type
+        reward = _instance
 
         reward.additional_properties = d
         return reward

@@ -48,11 +48,14 @@ class RewardConfigs:
 
         value = d.pop("value", UNSET)
 
-        reward_configs = cls(
-            attribution=attribution,
-            code=code,
-            value=value,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.attribution = attribution
+        _instance.code = code
+        _instance.value = value
+        reward_configs = _instance
 
         reward_configs.additional_properties = d
         return reward_configs

@@ -87,25 +87,25 @@ class RewardLimit:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_at_raw = d.pop("createdAt", UNSET)
+        created_at: datetime.datetime | None | str | Unset
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        elif isinstance(_created_at_raw, Unset):
+            created_at = _created_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_created_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _created_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                created_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        created_at = _parse_created_at(d.pop("createdAt", UNSET))
+                created_at = cast(
+                    datetime.datetime | None | str | Unset, _created_at_raw
+                )
 
         duration_unit = d.pop("durationUnit", UNSET)
 
@@ -119,35 +119,39 @@ class RewardLimit:
 
         type_ = d.pop("type", UNSET)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _updated_at_raw = d.pop("updatedAt", UNSET)
+        updated_at: datetime.datetime | None | str | Unset
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        elif isinstance(_updated_at_raw, Unset):
+            updated_at = _updated_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_updated_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _updated_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                updated_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                updated_at = cast(
+                    datetime.datetime | None | str | Unset, _updated_at_raw
+                )
 
-        updated_at = _parse_updated_at(d.pop("updatedAt", UNSET))
-
-        reward_limit = cls(
-            created_at=created_at,
-            duration_unit=duration_unit,
-            duration_value=duration_value,
-            limit_value=limit_value,
-            reward_limit_id=reward_limit_id,
-            sliding_schedule=sliding_schedule,
-            type_=type_,
-            updated_at=updated_at,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.created_at = created_at
+        _instance.duration_unit = duration_unit
+        _instance.duration_value = duration_value
+        _instance.limit_value = limit_value
+        _instance.reward_limit_id = reward_limit_id
+        _instance.sliding_schedule = sliding_schedule
+        _instance.type_ = type_
+        _instance.updated_at = updated_at
+        reward_limit = _instance
 
         reward_limit.additional_properties = d
         return reward_limit

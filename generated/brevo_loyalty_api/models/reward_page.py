@@ -61,10 +61,13 @@ class RewardPage:
 
         total_count = d.pop("totalCount", UNSET)
 
-        reward_page = cls(
-            items=items,
-            total_count=total_count,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.items = items
+        _instance.total_count = total_count
+        reward_page = _instance
 
         reward_page.additional_properties = d
         return reward_page

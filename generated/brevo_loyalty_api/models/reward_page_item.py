@@ -110,44 +110,43 @@ class RewardPageItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_at_raw = d.pop("createdAt", UNSET)
+        created_at: datetime.datetime | None | str | Unset
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        elif isinstance(_created_at_raw, Unset):
+            created_at = _created_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_created_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _created_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                created_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                created_at = cast(
+                    datetime.datetime | None | str | Unset, _created_at_raw
+                )
 
-        created_at = _parse_created_at(d.pop("createdAt", UNSET))
-
-        def _parse_end_date(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _end_date_raw = d.pop("endDate", UNSET)
+        end_date: datetime.datetime | None | str | Unset
+        if _end_date_raw is None:
+            end_date = _end_date_raw
+        elif isinstance(_end_date_raw, Unset):
+            end_date = _end_date_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_end_date_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _end_date_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                end_date = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        end_date = _parse_end_date(d.pop("endDate", UNSET))
+                end_date = cast(datetime.datetime | None | str | Unset, _end_date_raw)
 
         id = d.pop("id", UNSET)
 
@@ -157,57 +156,62 @@ class RewardPageItem:
 
         public_image = d.pop("publicImage", UNSET)
 
-        def _parse_start_date(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _start_date_raw = d.pop("startDate", UNSET)
+        start_date: datetime.datetime | None | str | Unset
+        if _start_date_raw is None:
+            start_date = _start_date_raw
+        elif isinstance(_start_date_raw, Unset):
+            start_date = _start_date_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_start_date_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _start_date_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                start_date = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        start_date = _parse_start_date(d.pop("startDate", UNSET))
+                start_date = cast(
+                    datetime.datetime | None | str | Unset, _start_date_raw
+                )
 
         state = d.pop("state", UNSET)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _updated_at_raw = d.pop("updatedAt", UNSET)
+        updated_at: datetime.datetime | None | str | Unset
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        elif isinstance(_updated_at_raw, Unset):
+            updated_at = _updated_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_updated_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _updated_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                updated_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                updated_at = cast(
+                    datetime.datetime | None | str | Unset, _updated_at_raw
+                )
 
-        updated_at = _parse_updated_at(d.pop("updatedAt", UNSET))
-
-        reward_page_item = cls(
-            created_at=created_at,
-            end_date=end_date,
-            id=id,
-            loyalty_program_id=loyalty_program_id,
-            name=name,
-            public_image=public_image,
-            start_date=start_date,
-            state=state,
-            updated_at=updated_at,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.created_at = created_at
+        _instance.end_date = end_date
+        _instance.id = id
+        _instance.loyalty_program_id = loyalty_program_id
+        _instance.name = name
+        _instance.public_image = public_image
+        _instance.start_date = start_date
+        _instance.state = state
+        _instance.updated_at = updated_at
+        reward_page_item = _instance
 
         reward_page_item.additional_properties = d
         return reward_page_item

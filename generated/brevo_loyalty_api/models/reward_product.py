@@ -55,12 +55,15 @@ class RewardProduct:
 
         value = d.pop("value", UNSET)
 
-        reward_product = cls(
-            created_at=created_at,
-            image_ref=image_ref,
-            product_id=product_id,
-            value=value,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.created_at = created_at
+        _instance.image_ref = image_ref
+        _instance.product_id = product_id
+        _instance.value = value
+        reward_product = _instance
 
         reward_product.additional_properties = d
         return reward_product

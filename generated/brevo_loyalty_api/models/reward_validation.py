@@ -35,9 +35,12 @@ class RewardValidation:
         d = dict(src_dict)
         authorize = d.pop("authorize", UNSET)
 
-        reward_validation = cls(
-            authorize=authorize,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.authorize = authorize
+        reward_validation = _instance
 
         reward_validation.additional_properties = d
         return reward_validation

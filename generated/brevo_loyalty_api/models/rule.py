@@ -166,21 +166,24 @@ class Rule:
 
         updated_at = d.pop("updatedAt", UNSET)
 
-        rule = cls(
-            condition=condition,
-            created_at=created_at,
-            description=description,
-            event=event,
-            is_internal=is_internal,
-            loyalty_program_id=loyalty_program_id,
-            loyalty_version_id=loyalty_version_id,
-            meta=meta,
-            name=name,
-            results=results,
-            rule_id=rule_id,
-            rule_type=rule_type,
-            updated_at=updated_at,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.condition = condition
+        _instance.created_at = created_at
+        _instance.description = description
+        _instance.event = event
+        _instance.is_internal = is_internal
+        _instance.loyalty_program_id = loyalty_program_id
+        _instance.loyalty_version_id = loyalty_version_id
+        _instance.meta = meta
+        _instance.name = name
+        _instance.results = results
+        _instance.rule_id = rule_id
+        _instance.rule_type = rule_type
+        _instance.updated_at = updated_at
+        rule = _instance
 
         rule.additional_properties = d
         return rule

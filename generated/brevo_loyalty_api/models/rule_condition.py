@@ -90,21 +90,18 @@ class RuleCondition:
         if _and_ is not UNSET:
             and_ = []
             for and_item_data in _and_:
-
-                def _parse_and_item(data: object) -> None | RuleCondition:
-                    if data is None:
-                        return data
+                and_item: None | RuleCondition
+                if and_item_data is None:
+                    and_item = and_item_data
+                else:
                     try:
-                        if not isinstance(data, dict):
+                        if not isinstance(and_item_data, dict):
                             raise TypeError()
-                        and_item_type_0 = RuleCondition.from_dict(data)
+                        and_item_type_0 = RuleCondition.from_dict(and_item_data)
 
-                        return and_item_type_0
+                        and_item = and_item_type_0
                     except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(None | RuleCondition, data)
-
-                and_item = _parse_and_item(and_item_data)
+                        and_item = cast(None | RuleCondition, and_item_data)
 
                 and_.append(and_item)
 
@@ -122,21 +119,18 @@ class RuleCondition:
         if _or_ is not UNSET:
             or_ = []
             for or_item_data in _or_:
-
-                def _parse_or_item(data: object) -> None | RuleCondition:
-                    if data is None:
-                        return data
+                or_item: None | RuleCondition
+                if or_item_data is None:
+                    or_item = or_item_data
+                else:
                     try:
-                        if not isinstance(data, dict):
+                        if not isinstance(or_item_data, dict):
                             raise TypeError()
-                        or_item_type_0 = RuleCondition.from_dict(data)
+                        or_item_type_0 = RuleCondition.from_dict(or_item_data)
 
-                        return or_item_type_0
+                        or_item = or_item_type_0
                     except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(None | RuleCondition, data)
-
-                or_item = _parse_or_item(or_item_data)
+                        or_item = cast(None | RuleCondition, or_item_data)
 
                 or_.append(or_item)
 
@@ -147,13 +141,16 @@ class RuleCondition:
         else:
             rhs = RuleValue.from_dict(_rhs)
 
-        rule_condition = cls(
-            and_=and_,
-            lhs=lhs,
-            op=op,
-            or_=or_,
-            rhs=rhs,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.and_ = and_
+        _instance.lhs = lhs
+        _instance.op = op
+        _instance.or_ = or_
+        _instance.rhs = rhs
+        rule_condition = _instance
 
         rule_condition.additional_properties = d
         return rule_condition

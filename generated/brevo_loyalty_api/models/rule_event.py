@@ -41,10 +41,13 @@ class RuleEvent:
 
         source = d.pop("source", UNSET)
 
-        rule_event = cls(
-            name=name,
-            source=source,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.name = name
+        _instance.source = source
+        rule_event = _instance
 
         rule_event.additional_properties = d
         return rule_event

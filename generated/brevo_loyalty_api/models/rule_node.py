@@ -93,21 +93,18 @@ class RuleNode:
         if _args is not UNSET:
             args = []
             for args_item_data in _args:
-
-                def _parse_args_item(data: object) -> None | RuleNode:
-                    if data is None:
-                        return data
+                args_item: None | RuleNode
+                if args_item_data is None:
+                    args_item = args_item_data
+                else:
                     try:
-                        if not isinstance(data, dict):
+                        if not isinstance(args_item_data, dict):
                             raise TypeError()
-                        args_item_type_0 = RuleNode.from_dict(data)
+                        args_item_type_0 = RuleNode.from_dict(args_item_data)
 
-                        return args_item_type_0
+                        args_item = args_item_type_0
                     except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(None | RuleNode, data)
-
-                args_item = _parse_args_item(args_item_data)
+                        args_item = cast(None | RuleNode, args_item_data)
 
                 args.append(args_item)
 
@@ -116,21 +113,18 @@ class RuleNode:
         if _array is not UNSET:
             array = []
             for array_item_data in _array:
-
-                def _parse_array_item(data: object) -> None | RuleNode:
-                    if data is None:
-                        return data
+                array_item: None | RuleNode
+                if array_item_data is None:
+                    array_item = array_item_data
+                else:
                     try:
-                        if not isinstance(data, dict):
+                        if not isinstance(array_item_data, dict):
                             raise TypeError()
-                        array_item_type_0 = RuleNode.from_dict(data)
+                        array_item_type_0 = RuleNode.from_dict(array_item_data)
 
-                        return array_item_type_0
+                        array_item = array_item_type_0
                     except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(None | RuleNode, data)
-
-                array_item = _parse_array_item(array_item_data)
+                        array_item = cast(None | RuleNode, array_item_data)
 
                 array.append(array_item)
 
@@ -146,16 +140,19 @@ class RuleNode:
 
         string = d.pop("string", UNSET)
 
-        rule_node = cls(
-            args=args,
-            array=array,
-            boolean=boolean,
-            description=description,
-            float_=float_,
-            int_=int_,
-            op=op,
-            string=string,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.args = args
+        _instance.array = array
+        _instance.boolean = boolean
+        _instance.description = description
+        _instance.float_ = float_
+        _instance.int_ = int_
+        _instance.op = op
+        _instance.string = string
+        rule_node = _instance
 
         rule_node.additional_properties = d
         return rule_node

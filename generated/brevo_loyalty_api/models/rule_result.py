@@ -66,11 +66,14 @@ class RuleResult:
 
         service = d.pop("service", UNSET)
 
-        rule_result = cls(
-            action=action,
-            parameters=parameters,
-            service=service,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.action = action
+        _instance.parameters = parameters
+        _instance.service = service
+        rule_result = _instance
 
         rule_result.additional_properties = d
         return rule_result

@@ -55,10 +55,13 @@ class RuleResultParameter:
         else:
             value = RuleValue.from_dict(_value)
 
-        rule_result_parameter = cls(
-            name=name,
-            value=value,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.name = name
+        _instance.value = value
+        rule_result_parameter = _instance
 
         rule_result_parameter.additional_properties = d
         return rule_result_parameter

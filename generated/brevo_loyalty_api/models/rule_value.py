@@ -95,21 +95,18 @@ class RuleValue:
         if _array is not UNSET:
             array = []
             for array_item_data in _array:
-
-                def _parse_array_item(data: object) -> None | RuleValue:
-                    if data is None:
-                        return data
+                array_item: None | RuleValue
+                if array_item_data is None:
+                    array_item = array_item_data
+                else:
                     try:
-                        if not isinstance(data, dict):
+                        if not isinstance(array_item_data, dict):
                             raise TypeError()
-                        array_item_type_0 = RuleValue.from_dict(data)
+                        array_item_type_0 = RuleValue.from_dict(array_item_data)
 
-                        return array_item_type_0
+                        array_item = array_item_type_0
                     except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(None | RuleValue, data)
-
-                array_item = _parse_array_item(array_item_data)
+                        array_item = cast(None | RuleValue, array_item_data)
 
                 array.append(array_item)
 
@@ -132,16 +129,19 @@ class RuleValue:
 
         string = d.pop("string", UNSET)
 
-        rule_value = cls(
-            array=array,
-            boolean=boolean,
-            contact_property=contact_property,
-            date=date,
-            event_property=event_property,
-            expression=expression,
-            number=number,
-            string=string,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.array = array
+        _instance.boolean = boolean
+        _instance.contact_property = contact_property
+        _instance.date = date
+        _instance.event_property = event_property
+        _instance.expression = expression
+        _instance.number = number
+        _instance.string = string
+        rule_value = _instance
 
         rule_value.additional_properties = d
         return rule_value

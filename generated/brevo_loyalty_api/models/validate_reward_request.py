@@ -79,14 +79,17 @@ class ValidateRewardRequest:
 
         reward_id = d.pop("rewardId", UNSET)
 
-        validate_reward_request = cls(
-            attributed_reward_id=attributed_reward_id,
-            code=code,
-            contact_id=contact_id,
-            loyalty_subscription_id=loyalty_subscription_id,
-            point_of_sell_id=point_of_sell_id,
-            reward_id=reward_id,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.attributed_reward_id = attributed_reward_id
+        _instance.code = code
+        _instance.contact_id = contact_id
+        _instance.loyalty_subscription_id = loyalty_subscription_id
+        _instance.point_of_sell_id = point_of_sell_id
+        _instance.reward_id = reward_id
+        validate_reward_request = _instance
 
         validate_reward_request.additional_properties = d
         return validate_reward_request

@@ -125,45 +125,45 @@ class Voucher:
 
         contact_id = d.pop("contactId", UNSET)
 
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_at_raw = d.pop("createdAt", UNSET)
+        created_at: datetime.datetime | None | str | Unset
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        elif isinstance(_created_at_raw, Unset):
+            created_at = _created_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_created_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _created_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                created_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
+                created_at = cast(
+                    datetime.datetime | None | str | Unset, _created_at_raw
+                )
 
-        created_at = _parse_created_at(d.pop("createdAt", UNSET))
-
-        def _parse_expiration_date(
-            data: object,
-        ) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _expiration_date_raw = d.pop("expirationDate", UNSET)
+        expiration_date: datetime.datetime | None | str | Unset
+        if _expiration_date_raw is None:
+            expiration_date = _expiration_date_raw
+        elif isinstance(_expiration_date_raw, Unset):
+            expiration_date = _expiration_date_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_expiration_date_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _expiration_date_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                expiration_date = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        expiration_date = _parse_expiration_date(d.pop("expirationDate", UNSET))
+                expiration_date = cast(
+                    datetime.datetime | None | str | Unset, _expiration_date_raw
+                )
 
         id = d.pop("id", UNSET)
 
@@ -178,40 +178,44 @@ class Voucher:
 
         reward_id = d.pop("rewardId", UNSET)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _updated_at_raw = d.pop("updatedAt", UNSET)
+        updated_at: datetime.datetime | None | str | Unset
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        elif isinstance(_updated_at_raw, Unset):
+            updated_at = _updated_at_raw
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_updated_at_raw, str):
                     raise TypeError()
                 componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                    _updated_at_raw
                 )
 
-                return componentsschemas_timestamp_type_0
+                updated_at = componentsschemas_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        updated_at = _parse_updated_at(d.pop("updatedAt", UNSET))
+                updated_at = cast(
+                    datetime.datetime | None | str | Unset, _updated_at_raw
+                )
 
         value = d.pop("value", UNSET)
 
-        voucher = cls(
-            code=code,
-            consumed_at=consumed_at,
-            contact_id=contact_id,
-            created_at=created_at,
-            expiration_date=expiration_date,
-            id=id,
-            loyalty_program_id=loyalty_program_id,
-            meta=meta,
-            reward_id=reward_id,
-            updated_at=updated_at,
-            value=value,
-        )
+        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
+        # (the values were already built above; this is the hot path of every response).
+        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
+        _instance = cls.__new__(cls)
+        _instance.code = code
+        _instance.consumed_at = consumed_at
+        _instance.contact_id = contact_id
+        _instance.created_at = created_at
+        _instance.expiration_date = expiration_date
+        _instance.id = id
+        _instance.loyalty_program_id = loyalty_program_id
+        _instance.meta = meta
+        _instance.reward_id = reward_id
+        _instance.updated_at = updated_at
+        _instance.value = value
+        voucher = _instance
 
         voucher.additional_properties = d
         return voucher

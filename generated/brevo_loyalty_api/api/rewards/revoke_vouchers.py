@@ -41,23 +41,21 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | Error | None | RevokeResultType1 | str | None:
     if response.status_code == 200:
-
-        def _parse_response_200(data: object) -> None | RevokeResultType1 | str:
-            if data is None:
-                return data
+        _response_200_raw = response.json()
+        response_200: None | RevokeResultType1 | str
+        if _response_200_raw is None:
+            response_200 = _response_200_raw
+        else:
             try:
-                if not isinstance(data, dict):
+                if not isinstance(_response_200_raw, dict):
                     raise TypeError()
                 componentsschemas_revoke_result_type_1 = RevokeResultType1.from_dict(
-                    data
+                    _response_200_raw
                 )
 
-                return componentsschemas_revoke_result_type_1
+                response_200 = componentsschemas_revoke_result_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RevokeResultType1 | str, data)
-
-        response_200 = _parse_response_200(response.json())
+                response_200 = cast(None | RevokeResultType1 | str, _response_200_raw)
 
         return response_200
 
