@@ -7,7 +7,7 @@ start-up, so a response costs one dict lookup and one ``write``.
 
 Routes (under ``/v3/loyalty/offer/programs/{pid}``):
 
-* ``GET .../rewards/{rid}`` -> ``spec/examples/seed-reward-example.json`` (the deep recursive rule);
+* ``GET .../rewards/{rid}`` -> ``spec/sources/seed-reward-example.json`` (the deep recursive rule);
 * ``GET .../offers`` -> a page of ``--page-items`` reward summaries (1000 by default; the query is
   ignored so every client gets the same body);
 * ``GET .../vouchers?contactId=N&limit=L&offset=O`` -> contact ``N`` holds exactly ``N`` vouchers;
@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_REWARD = ROOT / "spec" / "examples" / "seed-reward-example.json"
+SEED_REWARD = ROOT / "spec" / "sources" / "seed-reward-example.json"
 PREFIX = "/v3/loyalty/offer/programs/"
 
 _VOUCHER = (

@@ -48,7 +48,7 @@ from ._loopback import (
 
 SEED_REWARD = json.loads(
     (
-        Path(__file__).resolve().parents[2] / "spec" / "examples" / "seed-reward-example.json"
+        Path(__file__).resolve().parents[2] / "spec" / "sources" / "seed-reward-example.json"
     ).read_text(encoding="utf-8")
 )
 JAN_15 = datetime(2024, 1, 15, 9, 30, tzinfo=UTC)

@@ -26,7 +26,7 @@ from ._spec import (
     self_contained,
 )
 
-SEED_EXAMPLE = SPEC_PATH.parent / "examples" / "seed-reward-example.json"
+SEED_EXAMPLE = SPEC_PATH.parent / "sources" / "seed-reward-example.json"
 EXTRA_KEY = "x-reliability-unknown"
 
 
