@@ -85,8 +85,6 @@ class ContactVoucher:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact_voucher_meta import ContactVoucherMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         code = d.pop("code", UNSET)
 
@@ -147,3 +145,7 @@ class ContactVoucher:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.contact_voucher_meta import ContactVoucherMeta  # noqa: E402

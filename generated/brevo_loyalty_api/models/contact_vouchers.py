@@ -61,8 +61,6 @@ class ContactVouchers:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact_voucher import ContactVoucher  # noqa: PLC0415
-
         d = dict(src_dict)
         contact_id = d.pop("contactId", UNSET)
 
@@ -112,3 +110,7 @@ class ContactVouchers:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.contact_voucher import ContactVoucher  # noqa: E402

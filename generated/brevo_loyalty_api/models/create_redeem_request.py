@@ -85,9 +85,6 @@ class CreateRedeemRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_redeem_request_meta import CreateRedeemRequestMeta  # noqa: PLC0415
-        from ..models.order import Order  # noqa: PLC0415
-
         d = dict(src_dict)
         _attributed_reward_id = d.pop("attributedRewardId", UNSET)
         attributed_reward_id: UUID | Unset
@@ -152,3 +149,8 @@ class CreateRedeemRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.create_redeem_request_meta import CreateRedeemRequestMeta  # noqa: E402
+from ..models.order import Order  # noqa: E402

@@ -79,8 +79,6 @@ class CreateVoucherRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_voucher_request_meta import CreateVoucherRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         reward_id = UUID(d.pop("rewardId"))
 
@@ -132,3 +130,7 @@ class CreateVoucherRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.create_voucher_request_meta import CreateVoucherRequestMeta  # noqa: E402

@@ -111,10 +111,6 @@ class Order:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.order_billing import OrderBilling  # noqa: PLC0415
-        from ..models.order_identifiers import OrderIdentifiers  # noqa: PLC0415
-        from ..models.order_product import OrderProduct  # noqa: PLC0415
-
         d = dict(src_dict)
         amount = d.pop("amount", UNSET)
 
@@ -203,3 +199,9 @@ class Order:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.order_billing import OrderBilling  # noqa: E402
+from ..models.order_identifiers import OrderIdentifiers  # noqa: E402
+from ..models.order_product import OrderProduct  # noqa: E402

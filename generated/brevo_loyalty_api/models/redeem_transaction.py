@@ -156,8 +156,6 @@ class RedeemTransaction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.redeem_transaction_meta import RedeemTransactionMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         _cancelled_at_raw = d.pop("cancelledAt", UNSET)
         cancelled_at: datetime.datetime | None | str | Unset
@@ -338,3 +336,7 @@ class RedeemTransaction:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.redeem_transaction_meta import RedeemTransactionMeta  # noqa: E402

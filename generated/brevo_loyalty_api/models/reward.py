@@ -321,13 +321,6 @@ class Reward:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.code_generator import CodeGenerator  # noqa: PLC0415
-        from ..models.reward_configs import RewardConfigs  # noqa: PLC0415
-        from ..models.reward_limit import RewardLimit  # noqa: PLC0415
-        from ..models.reward_meta import RewardMeta  # noqa: PLC0415
-        from ..models.reward_product import RewardProduct  # noqa: PLC0415
-        from ..models.rule import Rule  # noqa: PLC0415
-
         d = dict(src_dict)
         attribution_per_consumer = d.pop("attributionPerConsumer", UNSET)
 
@@ -600,3 +593,12 @@ class Reward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.code_generator import CodeGenerator  # noqa: E402
+from ..models.reward_configs import RewardConfigs  # noqa: E402
+from ..models.reward_limit import RewardLimit  # noqa: E402
+from ..models.reward_meta import RewardMeta  # noqa: E402
+from ..models.reward_product import RewardProduct  # noqa: E402
+from ..models.rule import Rule  # noqa: E402

@@ -47,8 +47,6 @@ class RewardPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.reward_page_item import RewardPageItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _items = d.pop("items", UNSET)
         items: list[RewardPageItem] | Unset = UNSET
@@ -87,3 +85,7 @@ class RewardPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.reward_page_item import RewardPageItem  # noqa: E402

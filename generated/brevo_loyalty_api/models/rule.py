@@ -112,11 +112,6 @@ class Rule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rule_condition import RuleCondition  # noqa: PLC0415
-        from ..models.rule_event import RuleEvent  # noqa: PLC0415
-        from ..models.rule_meta import RuleMeta  # noqa: PLC0415
-        from ..models.rule_result import RuleResult  # noqa: PLC0415
-
         d = dict(src_dict)
         _condition = d.pop("condition", UNSET)
         condition: RuleCondition | Unset
@@ -203,3 +198,10 @@ class Rule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.rule_condition import RuleCondition  # noqa: E402
+from ..models.rule_event import RuleEvent  # noqa: E402
+from ..models.rule_meta import RuleMeta  # noqa: E402
+from ..models.rule_result import RuleResult  # noqa: E402

@@ -82,8 +82,6 @@ class RuleCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rule_value import RuleValue  # noqa: PLC0415
-
         d = dict(src_dict)
         _and_ = d.pop("and", UNSET)
         and_: list[None | RuleCondition] | Unset = UNSET
@@ -170,3 +168,7 @@ class RuleCondition:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.rule_value import RuleValue  # noqa: E402

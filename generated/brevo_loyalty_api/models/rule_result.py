@@ -50,8 +50,6 @@ class RuleResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rule_result_parameter import RuleResultParameter  # noqa: PLC0415
-
         d = dict(src_dict)
         action = d.pop("action", UNSET)
 
@@ -93,3 +91,7 @@ class RuleResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.rule_result_parameter import RuleResultParameter  # noqa: E402

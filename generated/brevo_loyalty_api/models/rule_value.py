@@ -87,8 +87,6 @@ class RuleValue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rule_node import RuleNode  # noqa: PLC0415
-
         d = dict(src_dict)
         _array = d.pop("array", UNSET)
         array: list[None | RuleValue] | Unset = UNSET
@@ -161,3 +159,7 @@ class RuleValue:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.rule_node import RuleNode  # noqa: E402

@@ -116,8 +116,6 @@ class Voucher:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.voucher_meta import VoucherMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         code = d.pop("code", UNSET)
 
@@ -235,3 +233,7 @@ class Voucher:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, once: these models refer back to this one (the class above must exist first).
+from ..models.voucher_meta import VoucherMeta  # noqa: E402
