@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import httpx
 
@@ -23,6 +23,7 @@ from ._exceptions import (
     ResponseParseError,
     status_error,
 )
+from ._response import RawResponseView
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -41,6 +42,15 @@ USER_AGENT = (
 )
 
 TokenProvider = Callable[[], "str | Awaitable[str]"]
+
+
+class Prepared(NamedTuple):
+    """A call's request, encoded once, and its checked per-call options."""
+
+    kwargs: dict[str, Any]
+    extra_headers: dict[str, str]
+    timeout: httpx.Timeout
+    retries: int
 
 
 class NotGiven:
@@ -69,7 +79,7 @@ def _as_timeout(name: str, value: TimeoutTypes) -> httpx.Timeout:
 
 
 def attempt_budget(request: httpx.Request) -> float | None:
-    """The longest one attempt may take once connected: the read timeout, as a total.
+    """The longest one attempt may take, from sending to the last body byte: the read timeout.
 
     httpx's timeouts bound each network operation; a server dripping a byte at a time would keep
     an attempt alive forever without this overall bound.
@@ -152,47 +162,73 @@ class BaseClient:
 
     # -- request building -------------------------------------------------------------------
 
-    def _request_kwargs(self, call: Call[Any]) -> dict[str, Any]:
-        """Method, URL, query and JSON body, as the generated package encodes them."""
+    def _prepare(
+        self,
+        call: Call[Any],
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | None,
+        extra_headers: Mapping[str, str] | None,
+    ) -> Prepared:
+        """Check the per-call options and encode the request, once for all attempts."""
+        if extra_headers is not None and not isinstance(extra_headers, Mapping):
+            raise TypeError("extra_headers must be a mapping of header names to values")
+        extra = {
+            check.header_value("extra_headers key", name): check.header_value(
+                f"extra_headers[{name!r}]", value
+            )
+            for name, value in (extra_headers or {}).items()
+        }
+        retries = (
+            self.max_retries
+            if max_retries is None
+            else check.integer("max_retries", max_retries, minimum=0)
+        )
+        effective = (
+            self.timeout if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)
+        )
+        # Method, URL, query and JSON body, exactly as the generated package encodes them.
         kwargs: dict[str, Any] = call.module()._get_kwargs(**call.kwargs)
-        return kwargs
+        return Prepared(kwargs, extra, effective, retries)
 
     def _build_request(
         self,
         http: httpx.Client | httpx.AsyncClient,
-        kwargs: Mapping[str, Any],
+        prepared: Prepared,
         auth: Mapping[str, str],
-        timeout: TimeoutTypes | NotGiven,
-        extra_headers: Mapping[str, str] | None,
     ) -> httpx.Request:
+        """One attempt's request (auth is fetched per attempt: a token may have been refreshed)."""
+        kwargs = prepared.kwargs
         # httpx.Headers merges case-insensitively: an override replaces, never duplicates.
         headers = httpx.Headers(self._headers)
         headers.update(kwargs.get("headers", {}))
         headers.update(auth)
-        for name, value in (extra_headers or {}).items():
-            headers[check.header_value("extra_headers key", name)] = check.header_value(
-                f"extra_headers[{name!r}]", value
-            )
-        effective = (
-            self.timeout if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)
-        )
+        headers.update(prepared.extra_headers)
         return http.build_request(
             kwargs["method"],
             self.base_url + kwargs["url"],
             params=kwargs.get("params"),
             json=kwargs.get("json"),
             headers=headers,
-            timeout=effective,
+            timeout=prepared.timeout,
         )
 
-    def _check_options(
-        self, max_retries: int | None, extra_headers: Mapping[str, str] | None
-    ) -> int:
-        if extra_headers is not None and not isinstance(extra_headers, Mapping):
-            raise TypeError("extra_headers must be a mapping of header names to values")
-        if max_retries is None:
-            return self.max_retries
-        return check.integer("max_retries", max_retries, minimum=0)
+    def _with_token(self, token: object) -> dict[str, str]:
+        """The auth headers with a bearer token fresh from the token provider."""
+        if not isinstance(token, str):
+            raise TypeError("bearer_token callable must return a str")
+        token = check.header_value("bearer_token", token)
+        return {**self._static_auth, "Authorization": f"Bearer {token}"}
+
+    @property
+    def with_raw_response(self) -> RawResponseView:
+        """A view whose operation methods return an ``APIResponse`` (status, headers, body)."""
+        import copy  # only needed here; keeps `import brevo_loyalty` cheap
+
+        raw = copy.copy(self)  # shares the connection pool; only the result form differs
+        raw._raw = True
+        return RawResponseView(raw)
+
+    _raw = False
 
     # -- retry decision ---------------------------------------------------------------------
 

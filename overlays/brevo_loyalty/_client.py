@@ -36,7 +36,7 @@ from ._base_client import (
 )
 from ._calls import Call
 from ._exceptions import APIError, RedeemAborted, status_error
-from ._response import APIResponse
+from ._response import OPERATIONS, APIResponse
 from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -58,23 +58,8 @@ if TYPE_CHECKING:
     )
 
 T = TypeVar("T")
-C = TypeVar("C")
 
 __all__ = ["AsyncRewards", "Rewards"]
-
-#: The operations reachable through ``with_raw_response``.
-OPERATIONS = (
-    "get_code_count",
-    "list_rewards",
-    "create_reward",
-    "create_voucher",
-    "create_redeem_request",
-    "complete_redeem_request",
-    "revoke_vouchers",
-    "get_reward",
-    "validate_reward",
-    "list_contact_vouchers",
-)
 
 
 def _reward_page(page: RewardPage) -> tuple[list[RewardPageItem], int | None]:
@@ -91,6 +76,12 @@ def _check_page_size(page_size: object) -> None:
     check.integer("page_size", page_size, minimum=1, maximum=_calls.MAX_PAGE_SIZE)
 
 
+def _check_before_complete(before_complete: object) -> None:
+    # Checked before the redeem request is created, so a bad argument leaves nothing pending.
+    if before_complete is not None and not callable(before_complete):
+        raise TypeError("before_complete must be a callable taking the pending transaction")
+
+
 def _transaction_id(pending: RedeemTransaction) -> str:
     if not isinstance(pending.id, str) or not pending.id:
         raise APIError(
@@ -101,33 +92,11 @@ def _transaction_id(pending: RedeemTransaction) -> str:
     return pending.id
 
 
-def _copy(client: C) -> C:
-    import copy  # only needed by with_raw_response
-
-    return copy.copy(client)
-
-
 async def _asyncio_sleep(seconds: float) -> None:
     # asyncio is imported here, not at module level: it costs more to import than httpx itself.
     import asyncio
 
     await asyncio.sleep(seconds)
-
-
-class _RawResponseView:
-    """``client.with_raw_response.<operation>(...)``: the same call, returning ``APIResponse``."""
-
-    def __init__(self, client: Rewards | AsyncRewards) -> None:
-        self._client = client
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name not in OPERATIONS:
-            raise AttributeError(f"with_raw_response has no operation {name!r}")
-        method: Callable[..., Any] = getattr(self._client, name)
-        return method
-
-    def __repr__(self) -> str:
-        return f"<with_raw_response of {self._client!r}>"
 
 
 class Rewards(BaseClient):
@@ -204,35 +173,20 @@ class Rewards(BaseClient):
     ) -> None:
         self.close()
 
-    @property
-    def with_raw_response(self) -> _RawResponseView:
-        """A view whose operation methods return an ``APIResponse`` (status, headers, body)."""
-        raw = _copy(self)
-        raw._raw = True
-        return _RawResponseView(raw)
-
-    _raw = False
-
     # -- sending ------------------------------------------------------------------------------
 
     def _auth(self) -> dict[str, str]:
         if self._token_provider is None:
             return self._static_auth
-        token = self._token_provider()
-        if not isinstance(token, str):
-            raise TypeError("bearer_token callable must return a str")
-        return {
-            **self._static_auth,
-            "Authorization": f"Bearer {check.header_value('bearer_token', token)}",
-        }
+        return self._with_token(self._token_provider())
 
     def _receive(self, request: httpx.Request) -> httpx.Response:
         """Send one attempt and read its body within the attempt's overall time budget."""
         budget = attempt_budget(request)
-        response = self._http.send(request, stream=True)
-        if response.is_stream_consumed:  # an in-memory transport (the sandbox) already read it
-            return response
         deadline = None if budget is None else time.monotonic() + budget
+        response = self._http.send(request, stream=True)
+        if response.is_stream_consumed:  # in-memory transports hand over a body already read
+            return response
         chunks = []
         try:
             for chunk in response.iter_raw():
@@ -256,11 +210,11 @@ class Rewards(BaseClient):
         max_retries: int | None,
         extra_headers: Mapping[str, str] | None,
     ) -> tuple[httpx.Response, int]:
-        retries = self._check_options(max_retries, extra_headers)
-        kwargs = self._request_kwargs(call)
+        prepared = self._prepare(call, timeout, max_retries, extra_headers)
+        retries = prepared.retries
         attempt, waited = 0, 0.0
         while True:
-            request = self._build_request(self._http, kwargs, self._auth(), timeout, extra_headers)
+            request = self._build_request(self._http, prepared, self._auth())
             started = time.perf_counter()
             try:
                 response = self._receive(request)
@@ -787,8 +741,7 @@ class Rewards(BaseClient):
             RedeemAborted: ``before_complete`` returned False.
             the exceptions of ``create_redeem_request`` and ``complete_redeem_request``.
         """
-        if before_complete is not None and not callable(before_complete):
-            raise TypeError("before_complete must be a callable taking the pending transaction")
+        _check_before_complete(before_complete)
         pending = self.create_redeem_request(
             program_id=program_id,
             contact_id=contact_id,
@@ -879,27 +832,13 @@ class AsyncRewards(BaseClient):
     ) -> None:
         await self.aclose()
 
-    @property
-    def with_raw_response(self) -> _RawResponseView:
-        """A view whose operation methods return an ``APIResponse`` (status, headers, body)."""
-        raw = _copy(self)
-        raw._raw = True
-        return _RawResponseView(raw)
-
-    _raw = False
-
     async def _auth(self) -> dict[str, str]:
         if self._token_provider is None:
             return self._static_auth
         token = self._token_provider()
         if isinstance(token, Awaitable):
             token = await token
-        if not isinstance(token, str):
-            raise TypeError("bearer_token callable must return a str")
-        return {
-            **self._static_auth,
-            "Authorization": f"Bearer {check.header_value('bearer_token', token)}",
-        }
+        return self._with_token(token)
 
     async def _receive(self, request: httpx.Request) -> httpx.Response:
         """Send one attempt, bounded as a whole by the attempt's time budget."""
@@ -918,12 +857,12 @@ class AsyncRewards(BaseClient):
         max_retries: int | None,
         extra_headers: Mapping[str, str] | None,
     ) -> tuple[httpx.Response, int]:
-        retries = self._check_options(max_retries, extra_headers)
-        kwargs = self._request_kwargs(call)
+        prepared = self._prepare(call, timeout, max_retries, extra_headers)
+        retries = prepared.retries
         attempt, waited = 0, 0.0
         while True:
             auth = await self._auth()
-            request = self._build_request(self._http, kwargs, auth, timeout, extra_headers)
+            request = self._build_request(self._http, prepared, auth)
             started = time.perf_counter()
             try:
                 response = await self._receive(request)
@@ -1240,8 +1179,7 @@ class AsyncRewards(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RedeemTransaction:
-        if before_complete is not None and not callable(before_complete):
-            raise TypeError("before_complete must be a callable taking the pending transaction")
+        _check_before_complete(before_complete)
         pending = await self.create_redeem_request(
             program_id=program_id,
             contact_id=contact_id,

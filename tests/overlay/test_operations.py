@@ -16,7 +16,7 @@ from uuid import UUID
 
 import brevo_loyalty
 import pytest
-from brevo_loyalty._client import OPERATIONS
+from brevo_loyalty._response import OPERATIONS
 from brevo_loyalty_api.models import (
     CodeCount,
     ContactVouchers,
