@@ -726,6 +726,7 @@ class Rewards(BaseClient):
         order: Order | Mapping[str, Any] | None = None,
         before_complete: Callable[[RedeemTransaction], bool | None] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RedeemTransaction:
         """Redeem a voucher in one call: create the redeem request, then complete it.
@@ -753,6 +754,7 @@ class Rewards(BaseClient):
             meta=meta,
             order=order,
             timeout=timeout,
+            max_retries=max_retries,
             extra_headers=extra_headers,
         )
         if before_complete is not None:
@@ -770,6 +772,7 @@ class Rewards(BaseClient):
             program_id=program_id,
             transaction_id=_transaction_id(pending),
             timeout=timeout,
+            max_retries=max_retries,
             extra_headers=extra_headers,
         )
 
@@ -1177,6 +1180,7 @@ class AsyncRewards(BaseClient):
         before_complete: Callable[[RedeemTransaction], bool | Awaitable[bool | None] | None]
         | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> RedeemTransaction:
         _check_before_complete(before_complete)
@@ -1191,6 +1195,7 @@ class AsyncRewards(BaseClient):
             meta=meta,
             order=order,
             timeout=timeout,
+            max_retries=max_retries,
             extra_headers=extra_headers,
         )
         if before_complete is not None:
@@ -1203,6 +1208,7 @@ class AsyncRewards(BaseClient):
             program_id=program_id,
             transaction_id=_transaction_id(pending),
             timeout=timeout,
+            max_retries=max_retries,
             extra_headers=extra_headers,
         )
 

@@ -6,10 +6,20 @@ from collections.abc import Coroutine
 from typing import Any
 
 import pytest
-from brevo_loyalty import AsyncRewards, RedeemAborted, Rewards
+from brevo_loyalty import APIConnectionError, AsyncRewards, RedeemAborted, Rewards
 from brevo_loyalty_api.models import RedeemTransaction
 
-from ._loopback import KINDS, PID, PROGRAM, Kind, LoopbackServer, Reply, client_options, run_async
+from ._loopback import (
+    KINDS,
+    PID,
+    PROGRAM,
+    Kind,
+    LoopbackServer,
+    Reply,
+    client_options,
+    refused_port,
+    run_async,
+)
 
 PENDING = {"id": "tx/9", "status": "pending", "contactId": 7, "expiresAt": "2024-03-01T10:05:00Z"}
 COMPLETED = {"id": "tx/9", "status": "completed", "completedAt": "2024-03-01T10:01:00Z"}
@@ -140,3 +150,32 @@ def test_sync_redeem_refuses_a_coroutine_verdict(server: LoopbackServer) -> None
         for coroutine in made:
             coroutine.close()
     assert server.count == 1  # created, never completed
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("max_retries", "expected_sleeps"), [(None, 2), (0, 0), (1, 1)])
+def test_redeem_passes_max_retries_to_both_steps(
+    kind: Kind, max_retries: int | None, expected_sleeps: int
+) -> None:
+    # A refused connection is the one failure a create may retry: the per-call max_retries of
+    # redeem() must reach it (the client default is 2).
+    sleeps: list[float] = []
+    with refused_port() as port:
+        options = client_options(kind, f"http://127.0.0.1:{port}/v3", sleeps, {})
+        arguments: dict[str, Any] = {**REDEEM, "max_retries": max_retries}
+
+        def attempt() -> None:
+            if kind == "sync":
+                with Rewards(**options) as client:
+                    client.redeem(**arguments)
+                return
+
+            async def main() -> None:
+                async with AsyncRewards(**options) as client:
+                    await client.redeem(**arguments)
+
+            run_async(main)
+
+        with pytest.raises(APIConnectionError):
+            attempt()
+    assert len(sleeps) == expected_sleeps
