@@ -32,6 +32,8 @@ RID = "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 ATTR1 = "11111111-2222-4333-8444-555555555555"
 ATTR2 = "66666666-7777-4888-9999-aaaaaaaaaaaa"
 PROGRAM = f"/v3/loyalty/offer/programs/{PID}"
+# Arguments of the simplest call (get_code_count), for tests about the transport, not the operation.
+COUNT: dict[str, Any] = {"program_id": PID, "code_pool_id": "pool"}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import pytest
 from brevo_loyalty import AsyncRewards, CredentialsError, Rewards
 
 from ._loopback import (
+    COUNT,
     KINDS,
-    PID,
     Kind,
     LoopbackServer,
     Reply,
@@ -19,7 +19,6 @@ from ._loopback import (
     run_async,
 )
 
-COUNT: dict[str, Any] = {"program_id": PID, "code_pool_id": "pool"}
 SECRET = "xkeysib-TOPSECRET-42"
 
 

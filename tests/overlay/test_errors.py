@@ -23,6 +23,7 @@ from brevo_loyalty import (
 )
 
 from ._loopback import (
+    COUNT,
     KINDS,
     PID,
     PROGRAM,
@@ -34,7 +35,6 @@ from ._loopback import (
     refused_port,
 )
 
-COUNT: dict[str, Any] = {"program_id": PID, "code_pool_id": "pool"}
 STATUS_ERRORS: list[tuple[int, type[APIStatusError]]] = [
     (400, BadRequestError),
     (401, AuthenticationError),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import httpx
 import pytest
@@ -11,7 +10,7 @@ from brevo_loyalty import AsyncRewards, AuthenticationError, RetryPolicy, Reward
 
 from ._loopback import (
     API_KEY,
-    PID,
+    COUNT,
     PROGRAM,
     LoopbackServer,
     Reply,
@@ -20,8 +19,6 @@ from ._loopback import (
     recording_sleep,
     run_async,
 )
-
-COUNT: dict[str, Any] = {"program_id": PID, "code_pool_id": "pool"}
 
 
 def test_sync_context_manager_closes_its_http_client(server: LoopbackServer) -> None:

@@ -22,6 +22,7 @@ from brevo_loyalty_api.models import CodeCount
 
 from ._loopback import (
     ATTR1,
+    COUNT,
     KINDS,
     PID,
     RID,
@@ -32,7 +33,6 @@ from ._loopback import (
     refused_port,
 )
 
-COUNT: dict[str, Any] = {"program_id": PID, "code_pool_id": "pool"}
 FIXED_JITTER = RetryPolicy(random=lambda: 0.5)
 NOW = 1_700_000_000.0
 
