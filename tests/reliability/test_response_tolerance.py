@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -184,3 +185,21 @@ def test_every_response_model_accepts_an_empty_object() -> None:
     for name in sorted(names):
         model: Any = getattr(models, name)
         assert model.from_dict({}).to_dict() == {}, name
+
+
+OBJECT_MODELS = sorted(_response_object_schemas())
+
+
+@pytest.mark.parametrize("name", OBJECT_MODELS)
+@pytest.mark.parametrize("value", [[], [["id", "x"]], "", None, 0], ids=repr)
+def test_a_non_object_is_refused_where_the_spec_wants_an_object(name: str, value: Any) -> None:
+    # dict() alone would read [] as an empty model and [["id", "x"]] as {"id": "x"}.
+    model: Any = getattr(models, name)
+    with pytest.raises(TypeError, match=f"{name} expects a JSON object"):
+        model.from_dict(value)
+
+
+def test_any_mapping_still_parses() -> None:
+    reward = Reward.from_dict(MappingProxyType({"id": "r-1"}))
+    assert reward.id == "r-1"
+    assert len(OBJECT_MODELS) >= 20

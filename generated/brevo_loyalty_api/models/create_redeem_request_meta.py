@@ -24,6 +24,11 @@ class CreateRedeemRequestMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
+            )
         d = dict(src_dict)
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).

@@ -156,6 +156,11 @@ class RedeemTransaction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
+            )
         d = dict(src_dict)
         _cancelled_at_raw = d.pop("cancelledAt", UNSET)
         cancelled_at: datetime.datetime | None | str | Unset

@@ -46,6 +46,11 @@ class RewardProduct:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
+            )
         d = dict(src_dict)
         created_at = d.pop("createdAt", UNSET)
 

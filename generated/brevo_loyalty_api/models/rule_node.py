@@ -87,6 +87,11 @@ class RuleNode:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(
+                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
+            )
         d = dict(src_dict)
         _args = d.pop("args", UNSET)
         args: list[None | RuleNode] | Unset = UNSET
