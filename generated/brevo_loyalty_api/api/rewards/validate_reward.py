@@ -45,41 +45,49 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+    try:
+        if response.status_code == 400:
+            response_400 = Error.from_dict(response.json())
 
-        return response_400
+            return response_400
 
-    if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        if response.status_code == 401:
+            response_401 = Error.from_dict(response.json())
 
-        return response_401
+            return response_401
 
-    if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        if response.status_code == 403:
+            response_403 = Error.from_dict(response.json())
 
-        return response_403
+            return response_403
 
-    if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        if response.status_code == 404:
+            response_404 = Error.from_dict(response.json())
 
-        return response_404
+            return response_404
 
-    if response.status_code == 422:
-        response_422 = Error.from_dict(response.json())
+        if response.status_code == 422:
+            response_422 = Error.from_dict(response.json())
 
-        return response_422
+            return response_422
 
-    if response.status_code == 424:
-        response_424 = Error.from_dict(response.json())
+        if response.status_code == 424:
+            response_424 = Error.from_dict(response.json())
 
-        return response_424
+            return response_424
 
-    if response.status_code == 500:
-        response_500 = Error.from_dict(response.json())
+        if response.status_code == 500:
+            response_500 = Error.from_dict(response.json())
 
-        return response_500
+            return response_500
 
+    except (KeyError, TypeError, ValueError):
+        # brevo-loyalty: an error body that is not the documented JSON is kept raw, not parsed.
+        if client.raise_on_unexpected_status:
+            raise errors.UnexpectedStatus(
+                response.status_code, response.content
+            ) from None
+        return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
