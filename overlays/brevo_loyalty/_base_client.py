@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar
 
 import httpx
 
@@ -94,6 +94,30 @@ def attempt_timed_out(request: httpx.Request) -> httpx.ReadTimeout:
     return httpx.ReadTimeout("the response took longer than the timeout", request=request)
 
 
+def _checked_base_url(value: object) -> str:
+    base = check.text("base_url", value)
+    if not base.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {base!r}")
+    return base.rstrip("/")
+
+
+def _checked_policy(value: object) -> RetryPolicy:
+    if not isinstance(value, RetryPolicy):
+        raise TypeError(f"retry_policy must be a RetryPolicy, got {type(value).__name__}")
+    return value
+
+
+def _merged_headers(headers: httpx.Headers, extra: Mapping[str, str] | None) -> httpx.Headers:
+    """``headers`` (mutated) with ``extra`` checked and added, replacing case-insensitively."""
+    if extra is not None and not isinstance(extra, Mapping):
+        raise TypeError("default_headers must be a mapping of header names to values")
+    for name, value in (extra or {}).items():
+        headers[check.header_name("default_headers key", name)] = check.header_value(
+            f"default_headers[{name!r}]", value
+        )
+    return headers
+
+
 class BaseClient:
     """Shared state and logic of ``Rewards`` and ``AsyncRewards``."""
 
@@ -141,24 +165,64 @@ class BaseClient:
             )
             if present
         )
-        base = base_url if base_url is not None else DEFAULT_BASE_URL
-        base = check.text("base_url", base)
-        if not base.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {base!r}")
-        self.base_url = base.rstrip("/")
+        self.base_url = _checked_base_url(base_url if base_url is not None else DEFAULT_BASE_URL)
         self.timeout = (
             DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)
         )
         self.max_retries = check.integer("max_retries", max_retries, minimum=0)
-        self.retry_policy = retry_policy or RetryPolicy()
-        self._headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept": "application/json"})
-        for name, value in (default_headers or {}).items():
-            self._headers[check.header_value("default_headers key", name)] = check.header_value(
-                f"default_headers[{name!r}]", value
-            )
+        self.retry_policy = _checked_policy(retry_policy or RetryPolicy())
+        self._headers = _merged_headers(
+            httpx.Headers({"User-Agent": USER_AGENT, "Accept": "application/json"}),
+            default_headers,
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r} auth={self._auth_kind}>"
+
+    # Set by the subclasses; a copy made by with_options never owns the pool it shares.
+    _owns_http = False
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client with some settings changed, sharing this one's credentials and connection pool.
+
+        >>> fast = client.with_options(timeout=2.0, max_retries=0)  # doctest: +SKIP
+
+        Args:
+            base_url: another API root.
+            timeout: seconds (or an ``httpx.Timeout``) per attempt; ``None`` for no timeout.
+            max_retries: retries of a failed attempt, where safe.
+            retry_policy: backoff settings.
+            default_headers: headers added to (or replacing) this client's default headers.
+
+        Settings not given are this client's. Credentials are not among them: a client for other
+        credentials is a new client. Closing the copy leaves the pool open; closing this client
+        closes it for both.
+
+        Raises:
+            ValueError, TypeError: an invalid setting, named, before anything is changed.
+        """
+        import copy  # only needed here; keeps `import brevo_loyalty` cheap
+
+        clone = copy.copy(self)
+        if base_url is not None:
+            clone.base_url = _checked_base_url(base_url)
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = _as_timeout("timeout", timeout)
+        if max_retries is not None:
+            clone.max_retries = check.integer("max_retries", max_retries, minimum=0)
+        if retry_policy is not None:
+            clone.retry_policy = _checked_policy(retry_policy)
+        clone._headers = _merged_headers(httpx.Headers(self._headers), default_headers)
+        clone._owns_http = False
+        return clone
 
     # -- request building -------------------------------------------------------------------
 
@@ -173,7 +237,7 @@ class BaseClient:
         if extra_headers is not None and not isinstance(extra_headers, Mapping):
             raise TypeError("extra_headers must be a mapping of header names to values")
         extra = {
-            check.header_value("extra_headers key", name): check.header_value(
+            check.header_name("extra_headers key", name): check.header_value(
                 f"extra_headers[{name!r}]", value
             )
             for name, value in (extra_headers or {}).items()

@@ -129,11 +129,35 @@ def one_of(names: Sequence[str], values: Sequence[object]) -> None:
 
 
 def header_value(name: str, value: object) -> str:
-    """A credential or header value: non-empty, printable, no CR/LF (no header injection)."""
+    """A credential or header value: non-empty, printable ASCII, no CR/LF (no header injection).
+
+    httpx sends header values as ASCII: anything else would fail later, inside the request, with
+    a UnicodeEncodeError that names nothing and holds the whole value (a key, possibly).
+    The value itself is never echoed in the message, for the same reason.
+    """
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {_type_name(value)}")
     if not value or value != value.strip():
         raise ValueError(f"{name} must be non-empty and have no surrounding whitespace")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
         raise ValueError(f"{name} must not contain control characters (CR, LF, ...)")
+    if not value.isascii():
+        raise ValueError(f"{name} must be ASCII (HTTP header values are sent as ASCII)")
+    return value
+
+
+# RFC 9110 section 5.6.2: a header name is a token.
+_TOKEN_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~"
+)
+
+
+def header_name(name: str, value: object) -> str:
+    """A header name: a non-empty RFC 9110 token (no spaces, colons or control characters)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {_type_name(value)}")
+    if not value or not _TOKEN_CHARS.issuperset(value):
+        raise ValueError(
+            f"{name} must be a header name (letters, digits and !#$%&'*+-.^_`|~), got {value!r:.60}"
+        )
     return value
