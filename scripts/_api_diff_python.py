@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,62 @@ def _additions(old: Any, new: Any, path: str, seen: set[str]) -> Iterator[tuple[
             yield from _additions(before, target, where, seen)
 
 
+def _lookup(root: Any, path: str) -> Any:
+    """The object at dotted ``path`` (package name first), following re-exports; None if absent."""
+    obj = root
+    for name in path.split(".")[1:]:
+        member = obj.members.get(name)
+        obj = None if member is None else _target(member)
+        if obj is None:
+            return None
+    return obj
+
+
+def _shape(obj: Any) -> tuple[str, ...] | None:
+    """What must match for a removed and an added object to be the same one renamed."""
+    if obj is None:
+        return None
+    if obj.is_function:
+        params = [f"{p.kind.value} {p.name}={p.default} {p.annotation}" for p in obj.parameters]
+        return ("function", *params, f"-> {obj.returns}")
+    if obj.is_class:
+        return ("class", *sorted(name for name, m in obj.members.items() if m.is_public))
+    return None
+
+
+def _with_rename_hints(changes: set[SurfaceChange], old: Any, new: Any) -> set[SurfaceChange]:
+    """Pair a removal with an addition under the same parent when exactly one has its shape.
+
+    griffe reports a rename as a removal; the pair stays (the old name is gone, which breaks
+    callers), each entry naming the other so that a reviewer reads one rename, not two changes.
+    """
+
+    def shapes(rule: str, root: Any) -> dict[SurfaceChange, tuple[Any, ...]]:
+        found = {}
+        for change in changes:
+            obj = _lookup(root, change.path) if change.rule == rule else None
+            shape = _shape(obj)
+            if obj is not None and shape is not None:
+                # The canonical parent: the overlay's classes live in private modules, and a
+                # removal and an addition may be reported under different (re-exported) paths.
+                found[change] = (obj.parent.path, *shape)
+        return found
+
+    removed, added = shapes("python-object-removed", old), shapes("python-object-added", new)
+    hinted = set(changes)
+    for gone, key in removed.items():
+        twins = [c for c, k in added.items() if k == key]
+        if len(twins) != 1 or list(removed.values()).count(key) != 1:
+            continue  # ambiguous: say nothing rather than guess
+        (twin,) = twins
+        old_name, new_name = gone.path.rpartition(".")[2], twin.path.rpartition(".")[2]
+        hinted -= {gone, twin}
+        same = "same signature" if key[1] == "function" else "same public members"
+        hinted.add(replace(gone, detail=f"{gone.detail} (renamed to `{new_name}`? {same})"))
+        hinted.add(replace(twin, detail=f"{twin.detail} (renamed from `{old_name}`? {same})"))
+    return hinted
+
+
 def diff_package(package: str, old_root: Path, new_root: Path) -> list[SurfaceChange]:
     """Changes of ``package`` from the copy under ``old_root`` to the one under ``new_root``."""
     old, new = load(package, old_root), load(package, new_root)
@@ -123,4 +179,5 @@ def diff_package(package: str, old_root: Path, new_root: Path) -> list[SurfaceCh
         for b in griffe.find_breaking_changes(old, new)
     }
     changes.update(SurfaceChange(package, *a) for a in _additions(old, new, package, set()))
+    changes = _with_rename_hints(changes, old, new)
     return sorted(changes, key=lambda c: (-c.classification.severity, c))

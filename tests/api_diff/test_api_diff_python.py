@@ -70,9 +70,34 @@ def _by_rule(changes: list[SurfaceChange]) -> set[tuple[str, str]]:
 
 
 def test_renamed_method_is_removed_plus_added(tmp_path: Path) -> None:
-    found = _by_rule(_diff(tmp_path, OLD, NEW))
+    changes = _diff(tmp_path, OLD, NEW)
+    found = _by_rule(changes)
     assert ("python-object-removed", "pkg.Rewards.get") in found
     assert ("python-object-added", "pkg.Rewards.fetch") in found
+    # Still breaking (the old name is gone), but each side names the other.
+    details = {c.path: c.detail for c in changes}
+    assert details["pkg.Rewards.get"].endswith("(renamed to `fetch`? same signature)")
+    assert details["pkg.Rewards.fetch"].endswith("(renamed from `get`? same signature)")
+
+
+def test_renamed_class_is_hinted_by_its_public_members(tmp_path: Path) -> None:
+    old = "class Rewards:\n    def get(self) -> None: ...\n    def put(self) -> None: ...\n"
+    new = old.replace("class Rewards", "class RewardsClient")
+    details = {c.path: c.detail for c in _diff(tmp_path, old, new)}
+    assert "renamed to `RewardsClient`? same public members" in details["pkg.Rewards"]
+    assert "renamed from `Rewards`? same public members" in details["pkg.RewardsClient"]
+
+
+def test_no_rename_hint_when_the_shapes_differ_or_are_ambiguous(tmp_path: Path) -> None:
+    old = "def a(x: int) -> int:\n    return x\n\n\ndef b(x: int) -> int:\n    return x\n"
+    # Two removals with one shape and two additions with it: any pairing would be a guess.
+    new = old.replace("def a", "def c").replace("def b", "def d")
+    # And an addition whose signature differs is not a rename.
+    other = "def c(x: str) -> int:\n    return 0\n"
+    for target, case in ((new, "ambiguous"), (other, "different")):
+        changes = _diff(tmp_path / case, old, target)
+        assert changes, case
+        assert all("renamed" not in c.detail for c in changes), (case, changes)
 
 
 def test_removed_parameter_is_breaking(tmp_path: Path) -> None:
