@@ -34,7 +34,9 @@ def _no_leaked_threads() -> Iterator[None]:
     before = set(threading.enumerate())
     yield
     leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    # A generous wait (paid only by a thread still running): a loaded CI machine may take a while
+    # to schedule a handler that is already on its way out.
     for thread in leaked:
-        thread.join(timeout=2)
+        thread.join(timeout=10)
     still = [t.name for t in leaked if t.is_alive()]
     assert not still, f"threads left running: {still}"
