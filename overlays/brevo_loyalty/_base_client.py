@@ -286,9 +286,7 @@ class BaseClient:
     @property
     def with_raw_response(self) -> RawResponseView:
         """A view whose operation methods return an ``APIResponse`` (status, headers, body)."""
-        import copy  # only needed here; keeps `import brevo_loyalty` cheap
-
-        raw = copy.copy(self)  # shares the connection pool; only the result form differs
+        raw = self.with_options()  # same settings and pool; only the result form differs
         raw._raw = True
         return RawResponseView(raw)
 
