@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import yaml
+
+if __package__ in (None, ""):
+    # Run as a file: make the sibling module importable as ``scripts._surface``.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts import _surface
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "brevo_loyalty_api"
@@ -31,6 +40,20 @@ STAMP = (
     "# change spec/, generator-config.yaml or templates/ and run scripts/regenerate.\n"
 )
 PY_TYPED = "# Marker file for PEP 561: this package ships type information.\n"
+
+
+def _status_errors() -> dict[int, str]:
+    """Status -> exception class name, read from the overlay so docstrings name what is raised."""
+    # Loaded from its file, not imported as part of brevo_loyalty: the package imports the very
+    # surface being rendered, which may not exist yet or may be stale.
+    path = ROOT / "overlays" / "brevo_loyalty" / "_exceptions.py"
+    loaded = importlib.util.spec_from_file_location("_brevo_loyalty_exceptions", path)
+    if loaded is None or loaded.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    classes: dict[int, type] = module.status_error_classes()
+    return {status: cls.__name__ for status, cls in classes.items()}
 
 
 def _tool(name: str) -> str:
@@ -66,6 +89,11 @@ def render(spec: Path, output: Path) -> None:
         ]
     )
     shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+    # Second step: the per-operation client surface (scripts/_surface.py).
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    (output / "surface.py").write_text(
+        _surface.render(document, TEMPLATES, _status_errors()), encoding="utf-8"
+    )
     for path in sorted(output.rglob("*.py")):
         path.write_text(STAMP + path.read_text(encoding="utf-8"), encoding="utf-8")
     (output / "py.typed").write_text(PY_TYPED, encoding="utf-8")
@@ -103,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="brevo-regen-") as tmp:
         fresh = Path(tmp) / PACKAGE
-        render(args.spec.resolve(), fresh)
+        try:
+            render(args.spec.resolve(), fresh)
+        except _surface.SurfaceError as exc:
+            print(f"{args.spec}: {exc}", file=sys.stderr)
+            return 1
         if args.check:
             if not TARGET.is_dir():
                 missing = TARGET.relative_to(ROOT)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from brevo_loyalty._response import OPERATIONS
+from brevo_loyalty_api.surface import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ def _bash_commands() -> list[str]:
 def test_quickstart_runs_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
     quickstart = _python_blocks()[0]
     for operation in OPERATIONS:
-        assert f"client.{operation}(" in quickstart, operation
+        assert f"client.{operation.name}(" in quickstart, operation.name
     exec(compile(quickstart, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "redeemed: completed" in out

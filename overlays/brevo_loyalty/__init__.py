@@ -10,9 +10,8 @@ here; ``brevo_loyalty.sandbox`` is an in-memory Reward API for tests and demos.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._client import AsyncRewards, Rewards
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -36,6 +35,9 @@ from ._exceptions import (
 from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._client import AsyncRewards, Rewards
 
 __all__ = [
     "APIConnectionError",
@@ -66,6 +68,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    # The clients are imported on first use: their operation methods are generated into
+    # brevo_loyalty_api.surface, which itself builds on this package's engine, so importing them
+    # here eagerly would be circular when the surface is imported first.
+    if name in ("Rewards", "AsyncRewards"):
+        return getattr(importlib.import_module("brevo_loyalty._client"), name)
     # The generated models are imported on first use: `import brevo_loyalty` stays cheap.
     if name == "models":
         return importlib.import_module("brevo_loyalty_api.models")

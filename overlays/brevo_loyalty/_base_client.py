@@ -15,7 +15,6 @@ from typing import Any, NamedTuple, Self, TypeVar
 import httpx
 
 from . import _validation as check
-from ._calls import Call
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -23,7 +22,7 @@ from ._exceptions import (
     ResponseParseError,
     status_error,
 )
-from ._response import RawResponseView
+from ._operation import EncodedRequest, Operation
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -47,7 +46,8 @@ TokenProvider = Callable[[], "str | Awaitable[str]"]
 class Prepared(NamedTuple):
     """A call's request, encoded once, and its checked per-call options."""
 
-    kwargs: dict[str, Any]
+    operation: Operation[Any]
+    request: EncodedRequest
     extra_headers: dict[str, str]
     timeout: httpx.Timeout
     retries: int
@@ -228,7 +228,8 @@ class BaseClient:
 
     def _prepare(
         self,
-        call: Call[Any],
+        operation: Operation[Any],
+        values: tuple[object, ...],
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | None,
         extra_headers: Mapping[str, str] | None,
@@ -250,9 +251,8 @@ class BaseClient:
         effective = (
             self.timeout if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)
         )
-        # Method, URL, query and JSON body, exactly as the generated package encodes them.
-        kwargs: dict[str, Any] = call.module()._get_kwargs(**call.kwargs)
-        return Prepared(kwargs, extra, effective, retries)
+        # Method, path, query and JSON body, checked and encoded as the spec describes them.
+        return Prepared(operation, operation.encode(values), extra, effective, retries)
 
     def _build_request(
         self,
@@ -261,17 +261,16 @@ class BaseClient:
         auth: Mapping[str, str],
     ) -> httpx.Request:
         """One attempt's request (auth is fetched per attempt: a token may have been refreshed)."""
-        kwargs = prepared.kwargs
+        encoded = prepared.request
         # httpx.Headers merges case-insensitively: an override replaces, never duplicates.
         headers = httpx.Headers(self._headers)
-        headers.update(kwargs.get("headers", {}))
         headers.update(auth)
         headers.update(prepared.extra_headers)
         return http.build_request(
-            kwargs["method"],
-            self.base_url + kwargs["url"],
-            params=kwargs.get("params"),
-            json=kwargs.get("json"),
+            encoded.method,
+            self.base_url + encoded.path,
+            params=encoded.query,
+            json=encoded.body,
             headers=headers,
             timeout=prepared.timeout,
         )
@@ -283,12 +282,11 @@ class BaseClient:
         token = check.header_value("bearer_token", token)
         return {**self._static_auth, "Authorization": f"Bearer {token}"}
 
-    @property
-    def with_raw_response(self) -> RawResponseView:
-        """A view whose operation methods return an ``APIResponse`` (status, headers, body)."""
-        raw = self.with_options()  # same settings and pool; only the result form differs
+    def _raw_copy(self) -> Self:
+        """A copy whose calls return an ``APIResponse`` (same settings and pool)."""
+        raw = self.with_options()
         raw._raw = True
-        return RawResponseView(raw)
+        return raw
 
     _raw = False
 
@@ -296,7 +294,7 @@ class BaseClient:
 
     def _retry_delay(
         self,
-        call: Call[Any],
+        operation: Operation[Any],
         attempt: int,
         retries: int,
         waited: float,
@@ -309,15 +307,56 @@ class BaseClient:
             return None
         policy = self.retry_policy
         if error is not None:
-            if not policy.may_retry_error(error, idempotent=call.idempotent):
+            if not policy.may_retry_error(error, idempotent=operation.idempotent):
                 return None
         elif response is None or not policy.may_retry_status(
-            response.status_code, idempotent=call.idempotent
+            response.status_code, idempotent=operation.idempotent
         ):
             return None
         delay = policy.delay(attempt, response)
         if delay is None or waited + delay > policy.total_budget:
             return None
+        return delay
+
+    def _done(self, request: httpx.Request, response: httpx.Response, started: float) -> bool:
+        """Log an attempt's answer; True when it is a success (the call is over)."""
+        self._log_response(request, response.status_code, started)
+        return response.is_success
+
+    def _retry_after_error(
+        self,
+        prepared: Prepared,
+        error: httpx.HTTPError,
+        request: httpx.Request,
+        attempt: int,
+        waited: float,
+    ) -> float:
+        """The wait before retrying an attempt that got no response; raises when it is final."""
+        delay = self._retry_delay(
+            prepared.operation, attempt, prepared.retries, waited, error=error
+        )
+        if delay is None:
+            # not "from error": the httpx error holds the request, whose headers hold the key
+            raise self._connection_error(error, request) from None
+        self._log_retry(request, attempt, prepared.retries, delay, type(error).__name__)
+        return delay
+
+    def _retry_after_status(
+        self,
+        prepared: Prepared,
+        response: httpx.Response,
+        request: httpx.Request,
+        attempt: int,
+        waited: float,
+    ) -> float:
+        """The wait before retrying an error status; raises the typed error when it is final."""
+        delay = self._retry_delay(
+            prepared.operation, attempt, prepared.retries, waited, response=response
+        )
+        if delay is None:
+            raise status_error(response)
+        reason = f"HTTP {response.status_code}"
+        self._log_retry(request, attempt, prepared.retries, delay, reason)
         return delay
 
     def _log_retry(
@@ -353,13 +392,15 @@ class BaseClient:
             url=str(request.url),
         )
 
-    def _parse(self, call: Call[T], response: httpx.Response) -> T:
+    def _parse(self, operation: Operation[T], response: httpx.Response) -> T:
         """The typed model of a success response; ResponseParseError if the body doesn't fit."""
         if response.status_code >= 400:
             raise status_error(response)
-        if call.result is None:
-            # revoke: 204 without a body or 200 with a body that carries no information
+        if operation.result is None:
+            # The spec lets the operation answer without content (revoke: 204, or a 200 whose
+            # body carries no information): the call returns nothing.
             return None  # type: ignore[return-value]
+        model = operation.result.resolve()
         # Every success status of an operation carries the same schema, so the body goes straight
         # to the generated model (one JSON decode, no status dispatch).
         try:
@@ -368,10 +409,10 @@ class BaseClient:
             raise self._parse_error(response, f"the body is not JSON: {exc}") from exc
         if not isinstance(data, dict):
             raise self._parse_error(
-                response, f"expected a {call.result.__name__} object, got {type(data).__name__}"
+                response, f"expected a {model.__name__} object, got {type(data).__name__}"
             )
         try:
-            parsed: T = call.result.from_dict(data)  # type: ignore[attr-defined]
+            parsed: T = model.from_dict(data)  # type: ignore[attr-defined]
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise self._parse_error(response, f"{type(exc).__name__}: {exc}") from exc
         return parsed

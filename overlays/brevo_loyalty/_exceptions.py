@@ -205,6 +205,11 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def status_error_classes() -> dict[int, type[APIStatusError]]:
+    """The exception raised for each error status a spec declares (5xx: InternalServerError)."""
+    return {**_STATUS_ERRORS, **dict.fromkeys(range(500, 600), InternalServerError)}
+
+
 def status_error(response: httpx.Response) -> APIStatusError:
     """Build the typed exception for an error response, whatever its body (JSON, HTML, empty)."""
     raw = response.content

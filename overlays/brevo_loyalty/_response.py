@@ -9,21 +9,7 @@ import httpx
 
 T = TypeVar("T")
 
-__all__ = ["APIResponse", "RawResponseView"]
-
-#: The operations reachable through ``with_raw_response``.
-OPERATIONS = (
-    "get_code_count",
-    "list_rewards",
-    "create_reward",
-    "create_voucher",
-    "create_redeem_request",
-    "complete_redeem_request",
-    "revoke_vouchers",
-    "get_reward",
-    "validate_reward",
-    "list_contact_vouchers",
-)
+__all__ = ["APIResponse"]
 
 
 class APIResponse(Generic[T]):
@@ -61,19 +47,3 @@ class APIResponse(Generic[T]):
     def __repr__(self) -> str:
         request = self.http_response.request
         return f"<APIResponse [{self.status_code}] {request.method} {request.url}>"
-
-
-class RawResponseView:
-    """``client.with_raw_response.<operation>(...)``: the same call, returning ``APIResponse``."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name not in OPERATIONS:
-            raise AttributeError(f"with_raw_response has no operation {name!r}")
-        method: Callable[..., Any] = getattr(self._client, name)
-        return method
-
-    def __repr__(self) -> str:
-        return f"<with_raw_response of {self._client!r}>"

@@ -161,3 +161,12 @@ def header_name(name: str, value: object) -> str:
             f"{name} must be a header name (letters, digits and !#$%&'*+-.^_`|~), got {value!r:.60}"
         )
     return value
+
+
+def aware_datetime(name: str, value: datetime) -> datetime:
+    """A timezone-aware ``datetime``: a naive one names no instant, so the server would guess."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{name} must be timezone-aware (e.g. datetime.now(UTC)); a naive datetime is refused"
+        )
+    return value

@@ -16,7 +16,6 @@ from uuid import UUID
 
 import brevo_loyalty
 import pytest
-from brevo_loyalty._response import OPERATIONS
 from brevo_loyalty_api.models import (
     CodeCount,
     ContactVouchers,
@@ -30,6 +29,7 @@ from brevo_loyalty_api.models import (
     RuleCondition,
     Voucher,
 )
+from brevo_loyalty_api.surface import OPERATIONS
 from brevo_loyalty_api.types import Unset
 
 from ._loopback import (
@@ -189,7 +189,7 @@ CASES = [
         "GET",
         f"{PROGRAM}/offers",
         _reward_page,
-        query={"limit": "25", "offset": "0"},
+        query={},  # defaults are the server's: nothing is sent that the caller did not set
     ),
     Case(
         "list_rewards-filters",
@@ -390,7 +390,7 @@ CASES = [
         "GET",
         f"{PROGRAM}/vouchers",
         _contact_vouchers,
-        query={"contactId": "7", "limit": "25", "offset": "0"},
+        query={"contactId": "7"},
     ),
     Case(
         "list_contact_vouchers-filters",
@@ -423,8 +423,7 @@ CASES = [
 
 
 def test_cases_cover_every_operation() -> None:
-    assert {case.operation for case in CASES} == set(OPERATIONS)
-    assert len(OPERATIONS) == 10
+    assert {case.operation for case in CASES} >= {operation.name for operation in OPERATIONS}
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -214,7 +214,7 @@ def test_invalid_iterator_arguments_fail_at_the_call(kind: Kind, server: Loopbac
             with pytest.raises(ValueError, match="contact_id"):
                 client.iter_contact_vouchers(program_id=PID, contact_id=0)
             with pytest.raises(ValueError, match="state"):
-                client.iter_rewards(program_id=PID, state="foo")
+                client.iter_rewards(program_id=PID, state="foo")  # type: ignore[arg-type]
     else:
 
         async def main() -> None:

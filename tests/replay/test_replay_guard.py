@@ -37,12 +37,18 @@ def _rename_limit(spec: Spec) -> None:
     parameters = spec["paths"]["/loyalty/offer/programs/{pid}/offers"]["get"]["parameters"]
     (limit,) = [p for p in parameters if p.get("name") == "limit"]
     limit["name"] = "pageSize"
+    # The paging description follows the rename, as a maintainer would have to (else
+    # regeneration refuses the spec, naming x-pagination).
+    spec["paths"]["/loyalty/offer/programs/{pid}/offers"]["get"]["x-pagination"]["limit"] = (
+        "pageSize"
+    )
 
 
 def _rename_total_count(spec: Spec) -> None:
     """Rename RewardPage's ``totalCount`` response field to ``total``."""
     properties = spec["components"]["schemas"]["RewardPage"]["properties"]
     properties["total"] = properties.pop("totalCount")
+    spec["paths"]["/loyalty/offer/programs/{pid}/offers"]["get"]["x-pagination"]["total"] = "total"
 
 
 def _render(change: Callable[[Spec], None], workdir: Path) -> Path:

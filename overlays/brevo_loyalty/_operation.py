@@ -1,0 +1,166 @@
+"""What one API operation is, as data: the engine type that the generated surface produces.
+
+``scripts/regenerate`` renders every operation of ``spec/reward-api.yaml`` into an
+:class:`Operation` (in ``brevo_loyalty_api.surface``): its method and path, its parameters with
+their Python and wire names, where each travels, the check the spec's constraints imply, whether a
+retry is safe, and which model the answer parses into. The engine (sending, retries, pagination)
+and the sandbox (routing, request validation) read this table; neither knows an operation by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic, Literal, NamedTuple, TypeVar
+from urllib.parse import quote
+
+from ._params import Check
+
+T = TypeVar("T")
+
+Location = Literal["path", "query", "body"]
+
+
+class ModelRef(Generic[T]):
+    """A generated model class, imported on first use (``import brevo_loyalty`` stays cheap)."""
+
+    __slots__ = ("_class", "module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._class: type[T] | None = None
+
+    def resolve(self) -> type[T]:
+        """The model class."""
+        if self._class is None:
+            self._class = getattr(importlib.import_module(self.module), self.name)
+        return self._class
+
+    def __repr__(self) -> str:
+        return f"ModelRef({self.module}.{self.name})"
+
+
+class Param(NamedTuple):
+    """One argument of an operation, as the spec describes it."""
+
+    python_name: str
+    """The keyword users pass (``program_id``)."""
+    wire_name: str
+    """The name on the wire (``pid``, ``contactId``)."""
+    location: Location
+    required: bool
+    check: Check
+    """Checks a Python value and returns its wire form; also reads a wire value (sandbox)."""
+    default: object = None
+    """The spec's default: the server applies it; the client never sends it unasked."""
+
+
+class Pagination(NamedTuple):
+    """How a list operation pages: which parameters move the window, which fields hold the page."""
+
+    limit: str
+    """Python name of the page-size parameter."""
+    offset: str
+    """Python name of the offset parameter."""
+    items: str
+    """Attribute of the result holding this page's items."""
+    total: str
+    """Attribute of the result holding the total number of items."""
+    max_page_size: int
+
+
+class Operation(Generic[T]):
+    """One operation of the API: everything needed to check, send, retry and parse a call."""
+
+    __slots__ = (
+        "idempotent",
+        "method",
+        "name",
+        "one_of",
+        "pagination",
+        "params",
+        "path",
+        "result",
+        "success_statuses",
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        method: str,
+        path: str,
+        params: Sequence[Param],
+        idempotent: bool,
+        result: ModelRef[T] | None,
+        success_statuses: Sequence[int],
+        one_of: Sequence[Sequence[str]] = (),
+        pagination: Pagination | None = None,
+    ) -> None:
+        self.name = name
+        self.method = method
+        self.path = path
+        self.params = tuple(params)
+        self.idempotent = idempotent
+        self.result = result
+        self.success_statuses = tuple(success_statuses)
+        self.one_of = tuple(tuple(group) for group in one_of)
+        self.pagination = pagination
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.name}: {self.method} {self.path}>"
+
+    def param(self, python_name: str) -> Param:
+        """The parameter called ``python_name``."""
+        for param in self.params:
+            if param.python_name == python_name:
+                return param
+        raise KeyError(f"{self.name} has no parameter {python_name!r}")
+
+    def encode(self, values: Sequence[object]) -> EncodedRequest:
+        """Check ``values`` (one per parameter, ``None`` = not given) and encode the request.
+
+        Raises ``TypeError`` / ``ValueError`` naming the first bad argument; nothing is sent.
+        A parameter left ``None`` is not sent, even if the spec gives it a default: the server
+        applies its own default, exactly as it does for Brevo's own SDKs.
+        """
+        path_values: dict[str, str] = {}
+        query: dict[str, Any] = {}
+        body: dict[str, Any] | None = None
+        for group in self.one_of:
+            given = [values[self._index(name)] for name in group]
+            if all(value is None for value in given):
+                raise ValueError(f"give at least one of {', '.join(group)}")
+        for param, value in zip(self.params, values, strict=True):
+            if value is None:
+                if param.required:
+                    raise TypeError(f"{param.python_name} is required")
+                if param.location == "body" and body is None:
+                    body = {}
+                continue
+            wire = param.check(param.python_name, value)
+            if param.location == "path":
+                path_values[param.wire_name] = quote(str(wire), safe="")
+            elif param.location == "query":
+                query[param.wire_name] = wire
+            else:
+                if body is None:
+                    body = {}
+                body[param.wire_name] = wire
+        return EncodedRequest(self.method, self.path.format_map(path_values), query, body)
+
+    def _index(self, python_name: str) -> int:
+        for index, param in enumerate(self.params):
+            if param.python_name == python_name:
+                return index
+        raise KeyError(python_name)
+
+
+class EncodedRequest(NamedTuple):
+    """A checked call in wire form: method, path (relative to the base URL), query and body."""
+
+    method: str
+    path: str
+    query: Mapping[str, Any]
+    body: dict[str, Any] | None
