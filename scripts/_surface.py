@@ -90,6 +90,7 @@ class Operation:
     errors: list[tuple[int, str]]
     one_of: list[list[str]]
     pagination: Pagination | None
+    example: Any = None  # the smallest schema-valid success body (the sandbox's fallback answer)
 
     @property
     def constant(self) -> str:
@@ -296,6 +297,7 @@ def _operations(spec: _Spec, statuses_to_errors: Mapping[int, str]) -> Iterator[
             success = sorted(int(s) for s in responses if str(s).startswith("2"))
             result, result_description = None, ""
             empty = any("content" not in spec.resolve(responses[str(s)]) for s in success)
+            example = None
             if not empty:
                 names_seen = set()
                 for status in success:
@@ -308,6 +310,7 @@ def _operations(spec: _Spec, statuses_to_errors: Mapping[int, str]) -> Iterator[
                 name = names_seen.pop()
                 assert name is not None
                 result = pascal_case(name)
+                example = _example(spec, schema_node)
             errors = [
                 (int(s), statuses_to_errors.get(int(s), "APIStatusError"))
                 for s in sorted(responses, key=int)
@@ -333,7 +336,37 @@ def _operations(spec: _Spec, statuses_to_errors: Mapping[int, str]) -> Iterator[
                 errors=errors,
                 one_of=one_of,
                 pagination=pagination,
+                example=example,
             )
+
+
+def _example(spec: _Spec, node: Any, depth: int = 0) -> Any:
+    """The smallest value ``node``'s schema accepts: required properties only, lists empty."""
+    schema = spec.resolve(node)
+    if depth > 20:
+        raise SurfaceError("a required property recurses without end")
+    if "enum" in schema:
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return _example(spec, schema[key][0], depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties", {})
+        return {
+            name: _example(spec, properties[name], depth + 1) for name in schema.get("required", [])
+        }
+    formats = {"uuid": "00000000-0000-4000-8000-000000000000", "date-time": "2025-01-01T00:00:00Z"}
+    samples = {"string": formats.get(schema.get("format", ""), "string"), "array": []}
+    if kind in ("integer", "number"):
+        return max(0, schema.get("minimum", 0))
+    if kind == "boolean":
+        return False
+    if kind == "null":
+        return None
+    return samples.get(str(kind), "string")
 
 
 def _pagination(

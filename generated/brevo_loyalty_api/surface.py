@@ -114,6 +114,7 @@ GET_CODE_COUNT: Operation[CodeCount] = Operation(
     idempotent=True,
     result=ModelRef("brevo_loyalty_api.models", "CodeCount"),
     success_statuses=(200,),
+    example={},
 )
 """GET ``/loyalty/offer/programs/{pid}/code-pools/{cpid}/codes-count``: Get code count."""
 
@@ -174,6 +175,7 @@ LIST_REWARDS: Operation[RewardPage] = Operation(
         total="total_count",
         max_page_size=100,
     ),
+    example={},
 )
 """GET ``/loyalty/offer/programs/{pid}/offers``: List rewards."""
 
@@ -200,6 +202,7 @@ CREATE_REWARD: Operation[CreatedReward] = Operation(
         200,
         201,
     ),
+    example={},
 )
 """POST ``/loyalty/offer/programs/{pid}/offers``: Create a reward."""
 
@@ -237,6 +240,7 @@ CREATE_VOUCHER: Operation[Voucher] = Operation(
             "loyalty_subscription_id",
         ),
     ),
+    example={},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/attribute``: Create a voucher."""
 
@@ -278,6 +282,7 @@ CREATE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
             "loyalty_subscription_id",
         ),
     ),
+    example={},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/redeem``: Create a redeem request."""
 
@@ -292,6 +297,7 @@ COMPLETE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
     idempotent=False,
     result=ModelRef("brevo_loyalty_api.models", "RedeemTransaction"),
     success_statuses=(200,),
+    example={},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/redeem/{tid}/complete``: Complete a redeem request."""
 
@@ -342,6 +348,7 @@ GET_REWARD: Operation[Reward] = Operation(
     idempotent=True,
     result=ModelRef("brevo_loyalty_api.models", "Reward"),
     success_statuses=(200,),
+    example={},
 )
 """GET ``/loyalty/offer/programs/{pid}/rewards/{rid}``: Get reward information."""
 
@@ -377,6 +384,7 @@ VALIDATE_REWARD: Operation[RewardValidation] = Operation(
             "attributed_reward_id",
         ),
     ),
+    example={},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/validate``: Validate a reward."""
 
@@ -439,6 +447,7 @@ LIST_CONTACT_VOUCHERS: Operation[ContactVouchers] = Operation(
         total="count",
         max_page_size=100,
     ),
+    example={},
 )
 """GET ``/loyalty/offer/programs/{pid}/vouchers``: List a contact's vouchers."""
 

@@ -74,6 +74,7 @@ class Operation(Generic[T]):
     """One operation of the API: everything needed to check, send, retry and parse a call."""
 
     __slots__ = (
+        "example",
         "idempotent",
         "method",
         "name",
@@ -97,6 +98,7 @@ class Operation(Generic[T]):
         success_statuses: Sequence[int],
         one_of: Sequence[Sequence[str]] = (),
         pagination: Pagination | None = None,
+        example: object = None,
     ) -> None:
         self.name = name
         self.method = method
@@ -107,6 +109,8 @@ class Operation(Generic[T]):
         self.success_statuses = tuple(success_statuses)
         self.one_of = tuple(tuple(group) for group in one_of)
         self.pagination = pagination
+        self.example = example
+        """The smallest schema-valid success body: what a fake answers when it has no rule."""
 
     def __repr__(self) -> str:
         return f"<Operation {self.name}: {self.method} {self.path}>"

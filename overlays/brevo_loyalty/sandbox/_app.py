@@ -1,4 +1,10 @@
-"""The sandbox's HTTP face: routing, authentication, input validation and error bodies.
+"""The sandbox's HTTP face: routing, authentication, request validation and error bodies.
+
+All of it comes from the generated operation table (``brevo_loyalty_api.surface.OPERATIONS``): the
+routes are the spec's paths, each parameter is read from where the spec puts it and checked with
+the spec's constraints, spec defaults are applied. An operation with a business rule in
+``_rules`` gets its answer from there; any other operation answers the smallest schema-valid body,
+so a new operation is served as soon as it is regenerated.
 
 :meth:`App.handle` takes a raw request (method, request target, headers, body) and returns a
 :class:`Reply`; the transports and the server only move bytes in and out of it.
@@ -8,24 +14,24 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from dateutil.parser import isoparse
+from brevo_loyalty_api.surface import OPERATIONS
 
-from . import _wire
-from ._state import ApiProblem, Program, World
+from .._operation import Operation
+from . import _rules
+from ._state import ApiProblem, World
 
 Json = dict[str, Any]
 BASE_PATH = "/v3"
 """Every route lives under this path (the spec's server is ``https://api.brevo.com/v3``)."""
 
-_PROGRAMS = re.escape(BASE_PATH) + r"/loyalty/offer/programs/(?P<pid>[^/]+)"
+MAX_JSON_DEPTH = 64
+"""Deeper request bodies are refused (422): no field of the spec nests anywhere near this."""
 
 
 @dataclass(frozen=True)
@@ -37,138 +43,92 @@ class Reply:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-def _json_reply(status: int, payload: Json) -> Reply:
+def _json_reply(status: int, payload: object) -> Reply:
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     return Reply(status, body, (("content-type", "application/json"),))
 
 
-def _invalid(message: str, code: str = "invalid_parameter") -> ApiProblem:
-    return ApiProblem(422, code, message)
+def _error(problem: ApiProblem) -> Reply:
+    return _json_reply(problem.status, {"code": problem.code, "message": problem.message})
 
 
-def _is_uuid(text: str) -> bool:
+def _route(operation: Operation[Any]) -> re.Pattern[str]:
+    """The spec path as a pattern: each ``{name}`` matches one path segment."""
+    parts = re.split(r"\{([^}]+)\}", operation.path)
+    pattern = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
+    )
+    return re.compile(re.escape(BASE_PATH) + pattern)
+
+
+_ROUTES = [(operation, _route(operation)) for operation in OPERATIONS]
+
+
+def _depth(value: object, limit: int) -> int:
+    """How deep ``value`` nests, counting no further than ``limit + 1``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > limit:
+            return level
+        deepest = max(deepest, level)
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _body(raw: bytes) -> Json:
+    """The request's JSON object (400 when it is not one, as the API answers)."""
     try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        raise ApiProblem(400, "bad_request", "Parsing error: unmarshal json")
+    if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise ApiProblem(422, "invalid_parameter", "the body nests too deeply")
+    return data
 
 
-@dataclass
-class _Query:
-    """The query string, read the way the API reads it (first value wins)."""
+def read_arguments(
+    operation: Operation[Any], path: Mapping[str, str], query: str, body: bytes
+) -> dict[str, Any]:
+    """Every parameter of ``operation`` from the request, checked, by Python name.
 
-    values: dict[str, list[str]]
-
-    def text(self, name: str) -> str | None:
-        found = self.values.get(name)
-        return found[0] if found else None
-
-    def integer(self, name: str, default: int | None, low: int, high: int | None = None) -> int:
-        raw = self.text(name)
-        if raw is None or raw == "":
-            if default is None:
-                raise _invalid(f"{name} is required", "missing_parameter")
-            return default
-        if not re.fullmatch(r"-?\d{1,18}", raw):
-            raise _invalid(f"{name} must be an integer")
-        number = int(raw)
-        if number < low or (high is not None and number > high):
-            bounds = f"between {low} and {high}" if high is not None else f"{low} or greater"
-            raise _invalid(f"{name} must be {bounds}", "out_of_range")
-        return number
-
-    def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
-        raw = self.text(name)
+    Query parameters take their first value; a body ``null`` counts as absent; absent optional
+    parameters take the spec's default, if any. A violation is a 422 naming the wire name.
+    """
+    values = parse_qs(query, keep_blank_values=True)
+    data: Json | None = None
+    arguments: dict[str, Any] = {}
+    for param in operation.params:
+        if param.location == "path":
+            raw: object = path.get(param.wire_name)
+        elif param.location == "query":
+            found = values.get(param.wire_name)
+            raw = found[0] if found and found[0] != "" else None
+        else:
+            data = _body(body) if data is None else data
+            raw = data.get(param.wire_name)
         if raw is None:
-            return default
-        if raw not in allowed:
-            raise _invalid(f"{name} must be one of {', '.join(allowed)}")
-        return raw
-
-
-@dataclass
-class _Body:
-    """A JSON object body, with typed, validating accessors (``null`` counts as absent)."""
-
-    data: Json
-
-    @classmethod
-    def parse(cls, raw: bytes) -> _Body:
+            if param.required:
+                raise ApiProblem(422, "missing_parameter", f"{param.wire_name} is required")
+            if param.default is not None:
+                arguments[param.python_name] = param.default
+            continue
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            data = None
-        if not isinstance(data, dict):
-            raise ApiProblem(400, "bad_request", "Parsing error: unmarshal json")
-        return cls(data)
-
-    def text(
-        self, name: str, *, max_length: int | None = None, uuid_format: bool = False
-    ) -> str | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, str) or value == "":
-            raise _invalid(f"{name} must be a non-empty string")
-        if max_length is not None and len(value) > max_length:
-            raise _invalid(f"{name} must be at most {max_length} characters", "out_of_range")
-        if uuid_format and not _is_uuid(value):
-            raise _invalid(f"{name} must be a UUID")
-        return value
-
-    def integer(self, name: str, *, minimum: int) -> int | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _invalid(f"{name} must be an integer")
-        if value < minimum:
-            raise _invalid(f"{name} must be {minimum} or greater", "out_of_range")
-        return value
-
-    def number(self, name: str) -> float | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _invalid(f"{name} must be a number")
-        return float(value)
-
-    def mapping(self, name: str) -> Json | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise _invalid(f"{name} must be an object")
-        return value
-
-    def timestamp(self, name: str) -> datetime | None:
-        value = self.text(name)
-        if value is None:
-            return None
-        try:
-            moment = isoparse(value)
-        except ValueError:
-            raise _invalid(f"{name} must be an RFC 3339 date-time") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@dataclass
-class _Call:
-    """One routed request: its program, path parameters, query and raw body."""
-
-    program: Program
-    params: dict[str, str]
-    query: _Query
-    raw_body: bytes
-
-    @property
-    def body(self) -> _Body:
-        return _Body.parse(self.raw_body)
-
-
-Handler = Callable[["App", _Call], Reply]
+            arguments[param.python_name] = param.check.from_wire(param.wire_name, raw)
+        except (TypeError, ValueError) as exc:
+            raise ApiProblem(422, "invalid_parameter", str(exc)) from None
+    if any(param.location == "body" for param in operation.params) and data is None:
+        _body(body)  # a body is required even when every field is optional
+    for group in operation.one_of:
+        if all(arguments.get(name) is None for name in group):
+            wire = [operation.param(name).wire_name for name in group]
+            raise ApiProblem(422, "missing_parameter", f"give one of {', '.join(wire)}")
+    return arguments
 
 
 @dataclass
@@ -194,10 +154,9 @@ class App:
             try:
                 return self._dispatch(method.upper(), target, headers, body)
             except ApiProblem as problem:
-                return _json_reply(problem.status, _wire.error(problem))
+                return _error(problem)
             except Exception:  # a sandbox bug must still answer like the API would
-                failure = ApiProblem(500, "internal_error", "internal server error")
-                return _json_reply(500, _wire.error(failure))
+                return _error(ApiProblem(500, "internal_error", "internal server error"))
 
     def _credential(self, headers: Mapping[str, str]) -> str:
         api_key = headers.get("api-key")
@@ -214,27 +173,21 @@ class App:
     def _dispatch(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Reply:
         if self._faults:
             problem, extra_headers = self._faults.popleft()
-            reply = _json_reply(problem.status, _wire.error(problem))
+            reply = _error(problem)
             return Reply(reply.status, reply.body, reply.headers + extra_headers)
         parts = urlsplit(target)
         path = unquote(parts.path)
         allowed: list[str] = []
-        for route_method, pattern, handler in _ROUTES:
+        for operation, pattern in _ROUTES:
             match = pattern.fullmatch(path)
             if match is None:
                 continue
-            if route_method != method:
-                allowed.append(route_method)
+            if operation.method != method:
+                allowed.append(operation.method)
                 continue
             credential = self._credential(headers)
-            params = match.groupdict()
-            if not _is_uuid(params["pid"]):
-                raise _invalid("Invalid loyalty program id")
-            program = self.world.program(params["pid"], credential=credential)
-            if program.failure is not None:
-                raise program.failure
-            query = _Query(parse_qs(parts.query, keep_blank_values=True))
-            return handler(self, _Call(program, params, query, body))
+            arguments = read_arguments(operation, match.groupdict(), parts.query, body)
+            return self._answer(operation, arguments, credential)
         if allowed:
             reply = _json_reply(
                 405, {"code": "method_not_allowed", "message": "method not allowed"}
@@ -242,153 +195,21 @@ class App:
             return Reply(405, reply.body, (*reply.headers, ("allow", ", ".join(allowed))))
         return _json_reply(404, {"code": "not_found", "message": f"no route for {path}"})
 
-    # -- the ten operations ----------------------------------------------------------------------
-
-    def _get_code_count(self, call: _Call) -> Reply:
-        count = self.world.code_count(call.program.id, call.params["cpid"])
-        return _json_reply(200, {"count": count})
-
-    def _list_rewards(self, call: _Call) -> Reply:
-        rows, total = self.world.list_rewards(
-            call.program.id,
-            limit=call.query.integer("limit", 25, 1, 100),
-            offset=call.query.integer("offset", 0, 0),
-            state=call.query.choice(
-                "state", ("all", "active", "pending", "disabled", "expired"), "all"
-            ),
-            version=call.query.choice("version", ("active", "draft"), "draft"),
-        )
-        items = [_wire.reward_page_item(reward, shown, state) for reward, shown, state in rows]
-        return _json_reply(200, {"items": items, "totalCount": total})
-
-    def _create_reward(self, call: _Call) -> Reply:
-        body = call.body
-        name = body.text("name", max_length=128)
-        if name is None:
-            raise _invalid("name is a required field", "missing_parameter")
-        reward = self.world.create_reward(
-            call.program.id,
-            name=name,
-            public_description=body.text("publicDescription", max_length=128),
-            public_image=body.text("publicImage"),
-            public_name=body.text("publicName", max_length=128),
-        )
-        return _json_reply(200, _wire.created_reward(reward))
-
-    def _create_voucher(self, call: _Call) -> Reply:
-        body = call.body
-        reward_id = body.text("rewardId", uuid_format=True)
-        if reward_id is None:
-            raise _invalid("rewardId is a required field", "missing_parameter")
-        voucher = self.world.attribute(
-            call.program.id,
-            reward_id=reward_id,
-            contact_id=body.integer("contactId", minimum=1),
-            subscription_id=body.text("loyaltySubscriptionId"),
-            code=body.text("code", max_length=128),
-            expiration_date=body.timestamp("expirationDate"),
-            meta=body.mapping("meta"),
-            value=body.number("value"),
-        )
-        return _json_reply(200, _wire.attributed_voucher(call.program, voucher))
-
-    def _create_redeem_request(self, call: _Call) -> Reply:
-        body = call.body
-        attributed_reward_id = body.text("attributedRewardId", uuid_format=True)
-        code = body.text("code")
-        reward_id = body.text("rewardId")
-        order = body.mapping("order")
-        if order is not None:
-            _Body(order).integer("contact_id", minimum=1)
-        if attributed_reward_id is None and code is None and reward_id is None:
-            raise _invalid("attributedRewardId, code or rewardId is required", "missing_parameter")
-        transaction = self.world.request_redeem(
-            call.program.id,
-            contact_id=body.integer("contactId", minimum=1),
-            subscription_id=body.text("loyaltySubscriptionId"),
-            attributed_reward_id=attributed_reward_id,
-            code=code,
-            reward_id=reward_id,
-            ttl=body.integer("ttl", minimum=0),
-            meta=body.mapping("meta"),
-            order=order,
-        )
-        return _json_reply(200, _wire.redeem_transaction(call.program, transaction))
-
-    def _complete_redeem_request(self, call: _Call) -> Reply:
-        transaction = self.world.complete_redeem(call.program.id, call.params["tid"])
-        return _json_reply(200, _wire.redeem_transaction(call.program, transaction))
-
-    def _revoke_vouchers(self, call: _Call) -> Reply:
-        raw = call.query.text("attributedRewardIds")
-        if not raw:
-            raise _invalid("attributedRewardIds is required", "missing_parameter")
-        ids = list(dict.fromkeys(raw.split(",")))
-        if not all(_is_uuid(i) for i in ids):
-            raise _invalid("attributedRewardIds must be comma-separated UUIDs")
-        self.world.revoke(call.program.id, ids)
-        return Reply(204)
-
-    def _get_reward(self, call: _Call) -> Reply:
-        reward_id = call.params["rid"]
-        if not _is_uuid(reward_id):
-            raise _invalid("Invalid reward id")
-        version = call.query.choice("version", ("active", "draft"), "draft")
-        shown = self.world.get_reward(call.program.id, reward_id, version=version)
-        reward = call.program.rewards[reward_id]
-        return _json_reply(200, _wire.full_reward(call.program, reward, shown))
-
-    def _validate_reward(self, call: _Call) -> Reply:
-        body = call.body
-        body.text("pointOfSellId")  # accepted and type-checked; the sandbox has no points of sale
-        authorized = self.world.validate(
-            call.program.id,
-            contact_id=body.integer("contactId", minimum=1),
-            subscription_id=body.text("loyaltySubscriptionId"),
-            attributed_reward_id=body.text("attributedRewardId", uuid_format=True),
-            code=body.text("code"),
-            reward_id=body.text("rewardId"),
-        )
-        return _json_reply(200, {"authorize": authorized})
-
-    def _list_contact_vouchers(self, call: _Call) -> Reply:
-        query = call.query
-        contact_id = query.integer("contactId", None, 1)
-        sort = query.choice("sort", ("asc", "desc"), "desc")
-        sort_field = query.choice("sortField", ("updatedAt", "createdAt"), "updatedAt")
-        vouchers, total, subscription_id = self.world.contact_vouchers(
-            call.program.id,
-            contact_id=contact_id,
-            limit=query.integer("limit", 25, 1, 100),
-            offset=query.integer("offset", 0, 0),
-            sort=cast(Literal["asc", "desc"], sort),
-            sort_field=cast(Literal["updatedAt", "createdAt"], sort_field),
-            metadata_value=query.text("metadata_key_value"),
-            reward_id=query.text("rewardId"),
-        )
-        payload: Json = {
-            "contactId": contact_id,
-            "loyaltyProgramId": call.program.id,
-            "contactRewards": [_wire.contact_voucher(v) for v in vouchers],
-            "count": total,
-        }
-        if subscription_id is not None:
-            payload["loyaltySubscriptionId"] = subscription_id
-        return _json_reply(200, payload)
-
-
-_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
-    (method, re.compile(_PROGRAMS + suffix), handler)
-    for method, suffix, handler in [
-        ("GET", r"/code-pools/(?P<cpid>[^/]+)/codes-count", App._get_code_count),
-        ("GET", r"/offers", App._list_rewards),
-        ("POST", r"/offers", App._create_reward),
-        ("POST", r"/rewards/attribute", App._create_voucher),
-        ("POST", r"/rewards/redeem", App._create_redeem_request),
-        ("POST", r"/rewards/redeem/(?P<tid>[^/]+)/complete", App._complete_redeem_request),
-        ("DELETE", r"/rewards/revoke", App._revoke_vouchers),
-        ("POST", r"/rewards/validate", App._validate_reward),
-        ("GET", r"/rewards/(?P<rid>[^/]+)", App._get_reward),
-        ("GET", r"/vouchers", App._list_contact_vouchers),
-    ]
-]
+    def _answer(self, operation: Operation[Any], arguments: Json, credential: str) -> Reply:
+        program_id = arguments.get(_rules.PROGRAM)
+        program = None
+        if program_id is not None:
+            program = self.world.program(program_id, credential=credential)
+            if program.failure is not None:
+                raise program.failure
+        rule = _rules.RULES.get(operation.name)
+        status = operation.success_statuses[0]
+        if rule is None or program is None:
+            # No business rule: the smallest answer the spec allows.
+            if operation.result is None:
+                return Reply(204 if 204 in operation.success_statuses else status)
+            return _json_reply(status, operation.example)
+        answer = rule(self.world, program, arguments)
+        if answer is None:
+            return Reply(204 if 204 in operation.success_statuses else status)
+        return _json_reply(status, answer.to_dict())

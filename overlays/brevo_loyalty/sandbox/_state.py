@@ -598,13 +598,16 @@ class World:
         problem = self._redeem_problem(program, voucher, now)
         if problem is not None:
             raise _precondition(problem)
-        lifetime = timedelta(seconds=DEFAULT_TTL_SECONDS if ttl is None else ttl)
+        try:
+            expires_at = now + timedelta(seconds=DEFAULT_TTL_SECONDS if ttl is None else ttl)
+        except OverflowError:  # a ttl beyond year 9999: it never expires
+            expires_at = datetime.max.replace(tzinfo=now.tzinfo)
         transaction = Transaction(
             id=self._new_id(),
             voucher_id=voucher.id,
             created_at=now,
             updated_at=now,
-            expires_at=now + lifetime,
+            expires_at=expires_at,
             contact_id=holder[0],
             meta=dict(meta or {}),
             order=dict(order) if order is not None else None,

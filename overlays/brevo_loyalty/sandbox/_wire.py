@@ -1,7 +1,8 @@
-"""Domain objects to JSON bodies shaped like ``spec/reward-api.yaml``'s response schemas.
+"""Domain objects to the generated response models (the App sends their ``to_dict()``).
 
-Unset values are left out rather than sent as ``null``: every response property is optional in
-the spec, and most of them are not nullable.
+Building the generated models, rather than dicts of wire names, means the spec spells every field
+once: a field renamed or removed in the spec fails here, under ``mypy`` and at run time, naming it.
+A field left ``None`` is not sent.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ._rule import default_rule
-from ._state import ApiProblem, Definition, Program, Reward, Transaction, Voucher
+from brevo_loyalty_api import models
 
-Json = dict[str, Any]
+from ._rule import default_rule
+from ._state import Definition, Program, Reward, Transaction, Voucher
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -20,46 +21,41 @@ def timestamp(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _present(**fields: Any) -> Json:
-    return {name: value for name, value in fields.items() if value is not None}
+def _meta(model: Any, values: dict[str, Any] | None) -> Any:
+    return model.from_dict(dict(values or {}))
 
 
-def error(problem: ApiProblem) -> Json:
-    """Build the ``Error`` body of a refused request."""
-    return {"code": problem.code, "message": problem.message}
-
-
-def reward_page_item(reward: Reward, shown: Definition, state: str) -> Json:
+def reward_page_item(reward: Reward, shown: Definition, state: str) -> models.RewardPageItem:
     """Build a ``RewardPageItem``."""
-    return _present(
+    return models.RewardPageItem(
         id=reward.id,
-        loyaltyProgramId=reward.program_id,
+        loyalty_program_id=reward.program_id,
         name=shown.name,
-        publicImage=shown.public_image,
+        public_image=shown.public_image,
         state=state,
-        startDate=timestamp(shown.start_date),
-        endDate=timestamp(shown.end_date),
-        createdAt=timestamp(reward.created_at),
-        updatedAt=timestamp(shown.updated_at),
+        start_date=timestamp(shown.start_date),
+        end_date=timestamp(shown.end_date),
+        created_at=timestamp(reward.created_at),
+        updated_at=timestamp(shown.updated_at),
     )
 
 
-def created_reward(reward: Reward) -> Json:
+def created_reward(reward: Reward) -> models.CreatedReward:
     """Build the ``CreatedReward`` answer of createReward."""
     draft = reward.draft
-    return _present(
+    return models.CreatedReward(
         id=reward.id,
-        loyaltyProgramId=reward.program_id,
+        loyalty_program_id=reward.program_id,
         name=draft.name,
-        publicDescription=draft.public_description,
-        publicImage=draft.public_image,
-        publicName=draft.public_name,
-        createdAt=timestamp(reward.created_at),
-        updatedAt=timestamp(draft.updated_at),
+        public_description=draft.public_description,
+        public_image=draft.public_image,
+        public_name=draft.public_name,
+        created_at=timestamp(reward.created_at),
+        updated_at=timestamp(draft.updated_at),
     )
 
 
-def _limits(reward: Reward, shown: Definition) -> list[Json]:
+def _limits(reward: Reward, shown: Definition) -> list[models.RewardLimit]:
     configured = {
         "attributionPerConsumer": shown.attribution_per_consumer,
         "redeemPerConsumer": shown.redeem_per_consumer,
@@ -67,20 +63,22 @@ def _limits(reward: Reward, shown: Definition) -> list[Json]:
         "totalRedeem": shown.total_redeem,
     }
     return [
-        _present(
-            rewardLimitId=f"{reward.id}:{kind}",
-            type=kind,
-            limitValue=value,
-            slidingSchedule=False,
-            createdAt=timestamp(reward.created_at),
-            updatedAt=timestamp(shown.updated_at),
+        models.RewardLimit(
+            reward_limit_id=f"{reward.id}:{kind}",
+            type_=kind,
+            limit_value=value,
+            sliding_schedule=False,
+            duration_unit=shown.expiration_unit,
+            duration_value=shown.expiration_value,
+            created_at=timestamp(reward.created_at),
+            updated_at=timestamp(shown.updated_at),
         )
         for kind, value in configured.items()
         if value is not None
     ]
 
 
-def full_reward(program: Program, reward: Reward, shown: Definition) -> Json:
+def full_reward(program: Program, reward: Reward, shown: Definition) -> models.Reward:
     """Build the full ``Reward`` of getReward, rule included."""
     created = timestamp(reward.created_at)
     rule = shown.rule or default_rule(
@@ -90,98 +88,105 @@ def full_reward(program: Program, reward: Reward, shown: Definition) -> Json:
         timestamp=created or "",
     )
     codes = "pool" if shown.code_pool_id else "generator"
-    return _present(
+    return models.Reward(
         id=reward.id,
-        loyaltyProgramId=program.id,
+        loyalty_program_id=program.id,
         name=shown.name,
-        publicDescription=shown.public_description,
-        publicImage=shown.public_image,
-        publicName=shown.public_name,
-        attributionPerConsumer=shown.attribution_per_consumer,
-        redeemPerConsumer=shown.redeem_per_consumer,
-        totalAttribution=shown.total_attribution,
-        totalRedeem=shown.total_redeem,
+        public_description=shown.public_description,
+        public_image=shown.public_image,
+        public_name=shown.public_name,
+        attribution_per_consumer=shown.attribution_per_consumer,
+        redeem_per_consumer=shown.redeem_per_consumer,
+        total_attribution=shown.total_attribution,
+        total_redeem=shown.total_redeem,
         limits=_limits(reward, shown),
-        codeCount=sum(v.reward_id == reward.id for v in program.vouchers.values()),
-        codePoolId=shown.code_pool_id,
-        codeGeneratorId=program.generator_id,
-        generator=_present(
+        code_count=sum(v.reward_id == reward.id for v in program.vouchers.values()),
+        code=None,
+        code_pool_id=shown.code_pool_id,
+        code_generator_id=program.generator_id,
+        generator=models.CodeGenerator(
             id=program.generator_id,
             name="sandbox",
             description="Ten characters, no look-alike letters or digits.",
             pattern="XXXXXXXXXX",
-            createdAt=timestamp(program.created_at),
-            updatedAt=timestamp(program.created_at),
+            created_at=timestamp(program.created_at),
+            updated_at=timestamp(program.created_at),
         ),
         config="voucher",
-        rewardConfigs={"attribution": "api", "code": codes, "value": "fixed"},
-        expirationValue=shown.expiration_value,
-        expirationUnit=shown.expiration_unit,
-        expirationModifier=shown.expiration_modifier,
-        startDate=timestamp(shown.start_date),
-        endDate=timestamp(shown.end_date),
-        disabledAt=timestamp(reward.disabled_at),
+        reward_configs=models.RewardConfigs(attribution="api", code=codes, value="fixed"),
+        expiration_value=shown.expiration_value,
+        expiration_unit=shown.expiration_unit,
+        expiration_modifier=models.ExpirationModifier(shown.expiration_modifier),
+        expiration_date=None,
+        start_date=timestamp(shown.start_date),
+        end_date=timestamp(shown.end_date),
+        disabled_at=timestamp(reward.disabled_at),
         value=shown.value,
-        valueType="fixed" if shown.value is not None else None,
+        value_type="fixed" if shown.value is not None else None,
         unit=shown.unit,
-        meta={},
+        meta=_meta(models.RewardMeta, {}),
         products=[],
-        redeemRules=[],
-        subtractTotalBalance=False,
-        rule=rule,
-        triggerId=rule.get("ruleId"),
-        createdAt=created,
-        updatedAt=timestamp(shown.updated_at),
+        redeem_rules=[],
+        balance_definition_id=None,
+        subtract_balance_definition_id=None,
+        subtract_balance_strategy=None,
+        subtract_balance_value=None,
+        subtract_total_balance=False,
+        rule=models.Rule.from_dict(rule),
+        trigger_id=rule.get("ruleId"),
+        created_at=created,
+        updated_at=timestamp(shown.updated_at),
     )
 
 
-def attributed_voucher(program: Program, voucher: Voucher) -> Json:
+def attributed_voucher(program: Program, voucher: Voucher) -> models.Voucher:
     """Build the ``Voucher`` answer of createVoucher."""
-    return _present(
+    return models.Voucher(
         id=voucher.id,
-        loyaltyProgramId=program.id,
-        rewardId=voucher.reward_id,
-        contactId=voucher.contact_id,
+        loyalty_program_id=program.id,
+        reward_id=voucher.reward_id,
+        contact_id=voucher.contact_id,
         code=voucher.code,
         value=voucher.value,
-        meta=voucher.meta,
-        expirationDate=timestamp(voucher.expiration_date),
-        consumedAt=timestamp(voucher.consumed_at),
-        createdAt=timestamp(voucher.created_at),
-        updatedAt=timestamp(voucher.updated_at),
+        meta=_meta(models.VoucherMeta, voucher.meta),
+        expiration_date=timestamp(voucher.expiration_date),
+        consumed_at=timestamp(voucher.consumed_at),
+        created_at=timestamp(voucher.created_at),
+        updated_at=timestamp(voucher.updated_at),
     )
 
 
-def contact_voucher(voucher: Voucher) -> Json:
+def contact_voucher(voucher: Voucher) -> models.ContactVoucher:
     """Build one ``ContactVoucher`` of listContactVouchers."""
-    return _present(
+    return models.ContactVoucher(
         id=voucher.id,
-        rewardId=voucher.reward_id,
+        reward_id=voucher.reward_id,
         code=voucher.code,
         value=voucher.value,
         unit=voucher.unit,
-        meta=voucher.meta,
-        expirationDate=timestamp(voucher.expiration_date),
-        consumedAt=timestamp(voucher.consumed_at),
-        createdAt=timestamp(voucher.created_at),
-        updatedAt=timestamp(voucher.updated_at),
+        meta=_meta(models.ContactVoucherMeta, voucher.meta),
+        expiration_date=timestamp(voucher.expiration_date),
+        consumed_at=timestamp(voucher.consumed_at),
+        created_at=timestamp(voucher.created_at),
+        updated_at=timestamp(voucher.updated_at),
     )
 
 
-def redeem_transaction(program: Program, transaction: Transaction) -> Json:
+def redeem_transaction(program: Program, transaction: Transaction) -> models.RedeemTransaction:
     """Build a ``RedeemTransaction``."""
-    return _present(
+    return models.RedeemTransaction(
         id=transaction.id,
-        loyaltyProgramId=program.id,
-        rewardAttributionId=transaction.voucher_id,
-        contactId=transaction.contact_id,
+        loyalty_program_id=program.id,
+        reward_attribution_id=transaction.voucher_id,
+        contact_id=transaction.contact_id,
+        debit_transaction_id=None,
         status=transaction.status,
-        meta=transaction.meta,
-        expiresAt=timestamp(transaction.expires_at),
-        completedAt=timestamp(transaction.completed_at),
-        cancelledAt=timestamp(transaction.cancelled_at),
-        rejectedAt=timestamp(transaction.rejected_at),
-        rejectReason=transaction.reject_reason,
-        createdAt=timestamp(transaction.created_at),
-        updatedAt=timestamp(transaction.updated_at),
+        meta=_meta(models.RedeemTransactionMeta, transaction.meta),
+        expires_at=timestamp(transaction.expires_at),
+        completed_at=timestamp(transaction.completed_at),
+        cancelled_at=timestamp(transaction.cancelled_at),
+        rejected_at=timestamp(transaction.rejected_at),
+        reject_reason=transaction.reject_reason,
+        created_at=timestamp(transaction.created_at),
+        updated_at=timestamp(transaction.updated_at),
     )
