@@ -2,19 +2,61 @@
 # change spec/, generator-config.yaml or templates/ and run scripts/regenerate.
 """Contains some shared types for properties"""
 
+import datetime
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from types import NoneType
+from typing import IO, Any, BinaryIO, Generic, TypeVar
 
 from attrs import define
 
+# brevo-loyalty: "not sent" is None. The generated API functions still spell their optional
+# parameters `X | Unset = UNSET` (the built-in endpoint templates); with these aliases that means
+# `X | None = None`, and None is left out of the request. A real sentinel class was not a
+# singleton after pickle/deepcopy and leaked into every optional model field.
+Unset = NoneType  # type: ignore[nonetype-type]
+UNSET: None = None
 
-class Unset:
-    def __bool__(self) -> Literal[False]:
-        return False
+
+def parse_datetime(value: str) -> datetime.datetime:
+    """Read a date-time that `datetime.fromisoformat` refused, with dateutil's `isoparse`.
+
+    Raises ValueError (or TypeError for a non-string) when neither reads it.
+    """
+    # Imported here: fromisoformat reads every RFC 3339 time on Python 3.11+, so dateutil is
+    # only needed for the odd value (e.g. "24:00", more than 6 fraction digits).
+    from dateutil.parser import isoparse
+
+    try:
+        return isoparse(value)
+    except OverflowError as exc:
+        raise ValueError(f"date-time out of range: {value!r}") from exc
 
 
-UNSET: Unset = Unset()
+def parse_timestamp(value: Any) -> Any:
+    """The lenient `Timestamp`: an aware datetime when `value` reads as one, else `value` as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return value
+    # RFC 3339 requires an offset: a time without one is kept as the string that arrived.
+    return value if parsed.tzinfo is None else parsed
+
+
+def format_datetime(value: datetime.datetime, field: str) -> str:
+    """`value` as RFC 3339; a naive datetime (no timezone) is refused with ValueError naming `field`.
+
+    RFC 3339 requires an offset, and guessing one (UTC? the local zone?) could move a time by hours.
+    """
+    if value.utcoffset() is None:
+        raise ValueError(
+            f"{field}: the datetime {value.isoformat()} has no timezone; give it one "
+            "(e.g. tzinfo=datetime.timezone.utc) so that it is sent as RFC 3339"
+        )
+    return value.isoformat()
+
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
@@ -53,4 +95,14 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "format_datetime",
+    "parse_datetime",
+    "parse_timestamp",
+]

@@ -195,7 +195,8 @@ def test_revoke_ignores_any_200_body(kind: str, body: bytes, serve: Serve) -> No
         ("get_reward", {"expirationModifier": 5}),
         ("get_reward", {"rule": "a rule"}),
         ("list_contact_vouchers", {"contactRewards": {"id": "x"}}),
-        ("get_reward", {"limits": None}),
+        # (`{"limits": null}` is not here: a null field reads as None, see tests/models.)
+        ("get_reward", {"limits": {"type": "x"}}),
         # An array where the spec wants an object, at depth: never read as an (empty) object.
         ("get_reward", {"rule": []}),
         ("get_reward", {"rule": {"condition": [["lhs", {}]]}}),

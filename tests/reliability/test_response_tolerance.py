@@ -155,7 +155,8 @@ def test_malformed_timestamp_is_kept_raw(model_name: str, prop: str, raw: Any) -
     model: Any = getattr(models, model_name)
     parsed = model.from_dict({prop: raw})
     assert getattr(parsed, _attribute(model_name, prop)) == raw
-    assert parsed.to_dict() == {prop: raw}
+    # to_dict() never sends null: a null timestamp is left out.
+    assert parsed.to_dict() == ({} if raw is None else {prop: raw})
 
 
 @pytest.mark.parametrize(("model_name", "prop"), TIMESTAMP_FIELDS)

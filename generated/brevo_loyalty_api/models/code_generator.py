@@ -4,107 +4,90 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_timestamp
 
 T = TypeVar("T", bound="CodeGenerator")
 
 
 @_attrs_define
 class CodeGenerator:
-    created_at: str | Unset = UNSET
-    description: str | Unset = UNSET
-    id: str | Unset = UNSET
-    name: str | Unset = UNSET
-    pattern: str | Unset = UNSET
+    created_at: str | None = None
+
+    description: str | None = None
+
+    id: str | None = None
+
+    name: str | None = None
+
+    pattern: str | None = None
     """ Code pattern. """
-    updated_at: datetime.datetime | None | str | Unset = UNSET
+
+    updated_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created_at = self.created_at
-
-        description = self.description
-
-        id = self.id
-
-        name = self.name
-
-        pattern = self.pattern
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
-        else:
-            updated_at = self.updated_at
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if description is not UNSET:
-            field_dict["description"] = description
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if pattern is not UNSET:
-            field_dict["pattern"] = pattern
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-
+        if self.created_at is not None:
+            field_dict["createdAt"] = self.created_at
+        if self.description is not None:
+            field_dict["description"] = self.description
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.name is not None:
+            field_dict["name"] = self.name
+        if self.pattern is not None:
+            field_dict["pattern"] = self.pattern
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = (
+                format_datetime(self.updated_at, "CodeGenerator.updatedAt")
+                if isinstance(self.updated_at, datetime.datetime)
+                else self.updated_at
+            )
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        created_at = d.pop("createdAt", UNSET)
+        created_at = d.pop("createdAt", None)
 
-        description = d.pop("description", UNSET)
+        description = d.pop("description", None)
 
-        id = d.pop("id", UNSET)
+        id = d.pop("id", None)
 
-        name = d.pop("name", UNSET)
+        name = d.pop("name", None)
 
-        pattern = d.pop("pattern", UNSET)
+        pattern = d.pop("pattern", None)
 
-        _updated_at_raw = d.pop("updatedAt", UNSET)
-        updated_at: datetime.datetime | None | str | Unset
-        if _updated_at_raw is None:
-            updated_at = _updated_at_raw
-        elif isinstance(_updated_at_raw, Unset):
-            updated_at = _updated_at_raw
-        else:
+        _updated_at_raw = d.pop("updatedAt", None)
+        updated_at: datetime.datetime | str | None = None
+        if _updated_at_raw is not None:
             try:
-                if not isinstance(_updated_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _updated_at_raw
-                )
-
-                updated_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                updated_at = cast(
-                    datetime.datetime | None | str | Unset, _updated_at_raw
+                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+            except (TypeError, ValueError):
+                updated_at = parse_timestamp(_updated_at_raw)
+            else:
+                updated_at = (
+                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
                 )
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.created_at = created_at
         _instance.description = description
@@ -112,10 +95,9 @@ class CodeGenerator:
         _instance.name = name
         _instance.pattern = pattern
         _instance.updated_at = updated_at
-        code_generator = _instance
 
-        code_generator.additional_properties = d
-        return code_generator
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.contact_voucher_meta import ContactVoucherMeta
 
@@ -21,104 +19,87 @@ T = TypeVar("T", bound="ContactVoucher")
 class ContactVoucher:
     """A voucher held by a contact. Its timestamps are kept as the server formats them."""
 
-    code: str | Unset = UNSET
-    consumed_at: str | Unset = UNSET
-    created_at: str | Unset = UNSET
-    expiration_date: str | Unset = UNSET
-    id: str | Unset = UNSET
+    code: str | None = None
+
+    consumed_at: str | None = None
+
+    created_at: str | None = None
+
+    expiration_date: str | None = None
+
+    id: str | None = None
     """ Voucher (attributed reward) ID. """
-    meta: ContactVoucherMeta | Unset = UNSET
-    reward_id: str | Unset = UNSET
-    unit: str | Unset = UNSET
-    updated_at: str | Unset = UNSET
-    value: float | Unset = UNSET
+
+    meta: ContactVoucherMeta | None = None
+
+    reward_id: str | None = None
+
+    unit: str | None = None
+
+    updated_at: str | None = None
+
+    value: float | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        consumed_at = self.consumed_at
-
-        created_at = self.created_at
-
-        expiration_date = self.expiration_date
-
-        id = self.id
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        reward_id = self.reward_id
-
-        unit = self.unit
-
-        updated_at = self.updated_at
-
-        value = self.value
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
-        if consumed_at is not UNSET:
-            field_dict["consumedAt"] = consumed_at
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if expiration_date is not UNSET:
-            field_dict["expirationDate"] = expiration_date
-        if id is not UNSET:
-            field_dict["id"] = id
-        if meta is not UNSET:
-            field_dict["meta"] = meta
-        if reward_id is not UNSET:
-            field_dict["rewardId"] = reward_id
-        if unit is not UNSET:
-            field_dict["unit"] = unit
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-        if value is not UNSET:
-            field_dict["value"] = value
-
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.consumed_at is not None:
+            field_dict["consumedAt"] = self.consumed_at
+        if self.created_at is not None:
+            field_dict["createdAt"] = self.created_at
+        if self.expiration_date is not None:
+            field_dict["expirationDate"] = self.expiration_date
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.meta is not None:
+            field_dict["meta"] = self.meta.to_dict()
+        if self.reward_id is not None:
+            field_dict["rewardId"] = self.reward_id
+        if self.unit is not None:
+            field_dict["unit"] = self.unit
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = self.updated_at
+        if self.value is not None:
+            field_dict["value"] = self.value
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        consumed_at = d.pop("consumedAt", UNSET)
+        consumed_at = d.pop("consumedAt", None)
 
-        created_at = d.pop("createdAt", UNSET)
+        created_at = d.pop("createdAt", None)
 
-        expiration_date = d.pop("expirationDate", UNSET)
+        expiration_date = d.pop("expirationDate", None)
 
-        id = d.pop("id", UNSET)
+        id = d.pop("id", None)
 
-        _meta = d.pop("meta", UNSET)
-        meta: ContactVoucherMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = ContactVoucherMeta.from_dict(_meta)
+        _meta_raw = d.pop("meta", None)
+        meta = None if _meta_raw is None else ContactVoucherMeta.from_dict(_meta_raw)
 
-        reward_id = d.pop("rewardId", UNSET)
+        reward_id = d.pop("rewardId", None)
 
-        unit = d.pop("unit", UNSET)
+        unit = d.pop("unit", None)
 
-        updated_at = d.pop("updatedAt", UNSET)
+        updated_at = d.pop("updatedAt", None)
 
-        value = d.pop("value", UNSET)
+        value = d.pop("value", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.code = code
         _instance.consumed_at = consumed_at
@@ -130,10 +111,9 @@ class ContactVoucher:
         _instance.unit = unit
         _instance.updated_at = updated_at
         _instance.value = value
-        contact_voucher = _instance
 
-        contact_voucher.additional_properties = d
-        return contact_voucher
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.contact_voucher import ContactVoucher
 
@@ -19,86 +17,78 @@ T = TypeVar("T", bound="ContactVouchers")
 
 @_attrs_define
 class ContactVouchers:
-    contact_id: int | Unset = UNSET
-    contact_rewards: list[ContactVoucher] | Unset = UNSET
-    count: int | Unset = UNSET
+    contact_id: int | None = None
+
+    contact_rewards: list[ContactVoucher] | None = None
+
+    count: int | None = None
     """ Total number of the contact's vouchers matching the filter. """
-    loyalty_program_id: str | Unset = UNSET
-    loyalty_subscription_id: str | Unset = UNSET
+
+    loyalty_program_id: str | None = None
+
+    loyalty_subscription_id: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        contact_id = self.contact_id
-
-        contact_rewards: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.contact_rewards, Unset):
-            contact_rewards = []
-            for contact_rewards_item_data in self.contact_rewards:
-                contact_rewards_item = contact_rewards_item_data.to_dict()
-                contact_rewards.append(contact_rewards_item)
-
-        count = self.count
-
-        loyalty_program_id = self.loyalty_program_id
-
-        loyalty_subscription_id = self.loyalty_subscription_id
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if contact_id is not UNSET:
-            field_dict["contactId"] = contact_id
-        if contact_rewards is not UNSET:
-            field_dict["contactRewards"] = contact_rewards
-        if count is not UNSET:
-            field_dict["count"] = count
-        if loyalty_program_id is not UNSET:
-            field_dict["loyaltyProgramId"] = loyalty_program_id
-        if loyalty_subscription_id is not UNSET:
-            field_dict["loyaltySubscriptionId"] = loyalty_subscription_id
-
+        if self.contact_id is not None:
+            field_dict["contactId"] = self.contact_id
+        if self.contact_rewards is not None:
+            field_dict["contactRewards"] = [
+                _i0.to_dict() for _i0 in self.contact_rewards
+            ]
+        if self.count is not None:
+            field_dict["count"] = self.count
+        if self.loyalty_program_id is not None:
+            field_dict["loyaltyProgramId"] = self.loyalty_program_id
+        if self.loyalty_subscription_id is not None:
+            field_dict["loyaltySubscriptionId"] = self.loyalty_subscription_id
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        contact_id = d.pop("contactId", UNSET)
+        contact_id = d.pop("contactId", None)
 
-        _contact_rewards = d.pop("contactRewards", UNSET)
-        contact_rewards: list[ContactVoucher] | Unset = UNSET
-        if _contact_rewards is not UNSET:
-            contact_rewards = []
-            for contact_rewards_item_data in _contact_rewards:
-                contact_rewards_item = ContactVoucher.from_dict(
-                    contact_rewards_item_data
+        _contact_rewards_raw = d.pop("contactRewards", None)
+        contact_rewards: list[ContactVoucher] | None = None
+        if _contact_rewards_raw is not None:
+            if type(_contact_rewards_raw) is not list:
+                raise TypeError(
+                    f"ContactVouchers.contactRewards expects a JSON array, got {type(_contact_rewards_raw).__name__}"
                 )
+            contact_rewards = [
+                ContactVoucher.from_dict(_i0)
+                for _i0 in _contact_rewards_raw
+                if _i0 is not None
+            ]
 
-                contact_rewards.append(contact_rewards_item)
+        count = d.pop("count", None)
 
-        count = d.pop("count", UNSET)
+        loyalty_program_id = d.pop("loyaltyProgramId", None)
 
-        loyalty_program_id = d.pop("loyaltyProgramId", UNSET)
-
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", UNSET)
+        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.contact_id = contact_id
         _instance.contact_rewards = contact_rewards
         _instance.count = count
         _instance.loyalty_program_id = loyalty_program_id
         _instance.loyalty_subscription_id = loyalty_subscription_id
-        contact_vouchers = _instance
 
-        contact_vouchers.additional_properties = d
-        return contact_vouchers
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,8 +9,6 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.create_redeem_request_meta import CreateRedeemRequestMeta
     from ..models.order import Order
@@ -23,108 +21,87 @@ T = TypeVar("T", bound="CreateRedeemRequest")
 class CreateRedeemRequest:
     """One of `contactId` or `loyaltySubscriptionId` is required."""
 
-    attributed_reward_id: UUID | Unset = UNSET
+    attributed_reward_id: UUID | None = None
     """ Voucher (attributed reward) to redeem. """
-    code: str | Unset = UNSET
+
+    code: str | None = None
     """ Voucher code to redeem. """
-    contact_id: int | Unset = UNSET
-    loyalty_subscription_id: str | Unset = UNSET
-    meta: CreateRedeemRequestMeta | Unset = UNSET
-    order: Order | Unset = UNSET
+
+    contact_id: int | None = None
+
+    loyalty_subscription_id: str | None = None
+
+    meta: CreateRedeemRequestMeta | None = None
+
+    order: Order | None = None
     """ The order a redemption applies to. Note the snake_case `contact_id`. """
-    reward_id: str | Unset = UNSET
+
+    reward_id: str | None = None
     """ Reward definition. """
-    ttl: int | Unset = UNSET
+
+    ttl: int | None = None
     """ Lifetime of the pending redeem request, in seconds. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        attributed_reward_id: str | Unset = UNSET
-        if not isinstance(self.attributed_reward_id, Unset):
-            attributed_reward_id = str(self.attributed_reward_id)
-
-        code = self.code
-
-        contact_id = self.contact_id
-
-        loyalty_subscription_id = self.loyalty_subscription_id
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        order: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.order, Unset):
-            order = self.order.to_dict()
-
-        reward_id = self.reward_id
-
-        ttl = self.ttl
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if attributed_reward_id is not UNSET:
-            field_dict["attributedRewardId"] = attributed_reward_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if contact_id is not UNSET:
-            field_dict["contactId"] = contact_id
-        if loyalty_subscription_id is not UNSET:
-            field_dict["loyaltySubscriptionId"] = loyalty_subscription_id
-        if meta is not UNSET:
-            field_dict["meta"] = meta
-        if order is not UNSET:
-            field_dict["order"] = order
-        if reward_id is not UNSET:
-            field_dict["rewardId"] = reward_id
-        if ttl is not UNSET:
-            field_dict["ttl"] = ttl
-
+        if self.attributed_reward_id is not None:
+            field_dict["attributedRewardId"] = str(self.attributed_reward_id)
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.contact_id is not None:
+            field_dict["contactId"] = self.contact_id
+        if self.loyalty_subscription_id is not None:
+            field_dict["loyaltySubscriptionId"] = self.loyalty_subscription_id
+        if self.meta is not None:
+            field_dict["meta"] = self.meta.to_dict()
+        if self.order is not None:
+            field_dict["order"] = self.order.to_dict()
+        if self.reward_id is not None:
+            field_dict["rewardId"] = self.reward_id
+        if self.ttl is not None:
+            field_dict["ttl"] = self.ttl
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _attributed_reward_id = d.pop("attributedRewardId", UNSET)
-        attributed_reward_id: UUID | Unset
-        if isinstance(_attributed_reward_id, Unset):
-            attributed_reward_id = UNSET
-        else:
-            attributed_reward_id = UUID(_attributed_reward_id)
+        _attributed_reward_id_raw = d.pop("attributedRewardId", None)
+        attributed_reward_id = (
+            None
+            if _attributed_reward_id_raw is None
+            else UUID(_attributed_reward_id_raw)
+        )
 
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        contact_id = d.pop("contactId", UNSET)
+        contact_id = d.pop("contactId", None)
 
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", UNSET)
+        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
 
-        _meta = d.pop("meta", UNSET)
-        meta: CreateRedeemRequestMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = CreateRedeemRequestMeta.from_dict(_meta)
+        _meta_raw = d.pop("meta", None)
+        meta = (
+            None if _meta_raw is None else CreateRedeemRequestMeta.from_dict(_meta_raw)
+        )
 
-        _order = d.pop("order", UNSET)
-        order: Order | Unset
-        if isinstance(_order, Unset):
-            order = UNSET
-        else:
-            order = Order.from_dict(_order)
+        _order_raw = d.pop("order", None)
+        order = None if _order_raw is None else Order.from_dict(_order_raw)
 
-        reward_id = d.pop("rewardId", UNSET)
+        reward_id = d.pop("rewardId", None)
 
-        ttl = d.pop("ttl", UNSET)
+        ttl = d.pop("ttl", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.attributed_reward_id = attributed_reward_id
         _instance.code = code
@@ -134,10 +111,9 @@ class CreateRedeemRequest:
         _instance.order = order
         _instance.reward_id = reward_id
         _instance.ttl = ttl
-        create_redeem_request = _instance
 
-        create_redeem_request.additional_properties = d
-        return create_redeem_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

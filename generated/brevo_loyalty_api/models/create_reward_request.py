@@ -8,8 +8,6 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="CreateRewardRequest")
 
 
@@ -17,67 +15,64 @@ T = TypeVar("T", bound="CreateRewardRequest")
 class CreateRewardRequest:
     name: str
     """ Internal reward name. """
-    public_description: str | Unset = UNSET
+
+    public_description: str | None = None
     """ Customer-facing description. """
-    public_image: str | Unset = UNSET
+
+    public_image: str | None = None
     """ URL of the public image. """
-    public_name: str | Unset = UNSET
+
+    public_name: str | None = None
     """ Customer-facing name. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        public_description = self.public_description
-
-        public_image = self.public_image
-
-        public_name = self.public_name
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
-        if public_description is not UNSET:
-            field_dict["publicDescription"] = public_description
-        if public_image is not UNSET:
-            field_dict["publicImage"] = public_image
-        if public_name is not UNSET:
-            field_dict["publicName"] = public_name
-
+        field_dict["name"] = self.name
+        if self.public_description is not None:
+            field_dict["publicDescription"] = self.public_description
+        if self.public_image is not None:
+            field_dict["publicImage"] = self.public_image
+        if self.public_name is not None:
+            field_dict["publicName"] = self.public_name
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        name = d.pop("name")
+        _name_raw = d.pop("name", None)
+        if _name_raw is None:
+            raise ValueError(
+                "CreateRewardRequest.name is required but is missing or null"
+            )
+        name: str
+        name = _name_raw
 
-        public_description = d.pop("publicDescription", UNSET)
+        public_description = d.pop("publicDescription", None)
 
-        public_image = d.pop("publicImage", UNSET)
+        public_image = d.pop("publicImage", None)
 
-        public_name = d.pop("publicName", UNSET)
+        public_name = d.pop("publicName", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.name = name
         _instance.public_description = public_description
         _instance.public_image = public_image
         _instance.public_name = public_name
-        create_reward_request = _instance
 
-        create_reward_request.additional_properties = d
-        return create_reward_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

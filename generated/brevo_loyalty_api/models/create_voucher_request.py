@@ -9,8 +9,6 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.create_voucher_request_meta import CreateVoucherRequestMeta
 
@@ -24,89 +22,80 @@ class CreateVoucherRequest:
 
     reward_id: UUID
     """ Reward to attribute. """
-    contact_id: int | Unset = UNSET
+
+    contact_id: int | None = None
     """ Contact receiving the voucher. """
-    loyalty_subscription_id: str | Unset = UNSET
+
+    loyalty_subscription_id: str | None = None
     """ Membership receiving the voucher. """
-    code: str | Unset = UNSET
+
+    code: str | None = None
     """ Voucher code to assign (otherwise one is taken from the reward's code pool or generator). """
-    expiration_date: str | Unset = UNSET
+
+    expiration_date: str | None = None
     """ Voucher expiry, as a string the server parses (e.g. RFC 3339). """
-    meta: CreateVoucherRequestMeta | Unset = UNSET
+
+    meta: CreateVoucherRequestMeta | None = None
     """ Free key/value metadata. """
-    value: float | Unset = UNSET
+
+    value: float | None = None
     """ Value for the reward's configured metric. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reward_id = str(self.reward_id)
-
-        contact_id = self.contact_id
-
-        loyalty_subscription_id = self.loyalty_subscription_id
-
-        code = self.code
-
-        expiration_date = self.expiration_date
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        value = self.value
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "rewardId": reward_id,
-            }
-        )
-        if contact_id is not UNSET:
-            field_dict["contactId"] = contact_id
-        if loyalty_subscription_id is not UNSET:
-            field_dict["loyaltySubscriptionId"] = loyalty_subscription_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if expiration_date is not UNSET:
-            field_dict["expirationDate"] = expiration_date
-        if meta is not UNSET:
-            field_dict["meta"] = meta
-        if value is not UNSET:
-            field_dict["value"] = value
-
+        field_dict["rewardId"] = str(self.reward_id)
+        if self.contact_id is not None:
+            field_dict["contactId"] = self.contact_id
+        if self.loyalty_subscription_id is not None:
+            field_dict["loyaltySubscriptionId"] = self.loyalty_subscription_id
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.expiration_date is not None:
+            field_dict["expirationDate"] = self.expiration_date
+        if self.meta is not None:
+            field_dict["meta"] = self.meta.to_dict()
+        if self.value is not None:
+            field_dict["value"] = self.value
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        reward_id = UUID(d.pop("rewardId"))
+        _reward_id_raw = d.pop("rewardId", None)
+        if _reward_id_raw is None:
+            raise ValueError(
+                "CreateVoucherRequest.rewardId is required but is missing or null"
+            )
+        reward_id: UUID
+        reward_id = UUID(_reward_id_raw)
 
-        contact_id = d.pop("contactId", UNSET)
+        contact_id = d.pop("contactId", None)
 
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", UNSET)
+        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
 
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        expiration_date = d.pop("expirationDate", UNSET)
+        expiration_date = d.pop("expirationDate", None)
 
-        _meta = d.pop("meta", UNSET)
-        meta: CreateVoucherRequestMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = CreateVoucherRequestMeta.from_dict(_meta)
+        _meta_raw = d.pop("meta", None)
+        meta = (
+            None if _meta_raw is None else CreateVoucherRequestMeta.from_dict(_meta_raw)
+        )
 
-        value = d.pop("value", UNSET)
+        value = d.pop("value", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.reward_id = reward_id
         _instance.contact_id = contact_id
@@ -115,10 +104,9 @@ class CreateVoucherRequest:
         _instance.expiration_date = expiration_date
         _instance.meta = meta
         _instance.value = value
-        create_voucher_request = _instance
 
-        create_voucher_request.additional_properties = d
-        return create_voucher_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,123 +4,104 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_timestamp
 
 T = TypeVar("T", bound="CreatedReward")
 
 
 @_attrs_define
 class CreatedReward:
-    created_at: datetime.datetime | None | str | Unset = UNSET
+    created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    id: str | Unset = UNSET
+
+    id: str | None = None
     """ The new reward's ID. """
-    loyalty_program_id: str | Unset = UNSET
+
+    loyalty_program_id: str | None = None
     """ Owning loyalty program ID. """
-    name: str | Unset = UNSET
-    public_description: str | Unset = UNSET
-    public_image: str | Unset = UNSET
-    public_name: str | Unset = UNSET
-    updated_at: str | Unset = UNSET
+
+    name: str | None = None
+
+    public_description: str | None = None
+
+    public_image: str | None = None
+
+    public_name: str | None = None
+
+    updated_at: str | None = None
     """ Last update time, as the server formats it (not parsed). """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        id = self.id
-
-        loyalty_program_id = self.loyalty_program_id
-
-        name = self.name
-
-        public_description = self.public_description
-
-        public_image = self.public_image
-
-        public_name = self.public_name
-
-        updated_at = self.updated_at
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if id is not UNSET:
-            field_dict["id"] = id
-        if loyalty_program_id is not UNSET:
-            field_dict["loyaltyProgramId"] = loyalty_program_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if public_description is not UNSET:
-            field_dict["publicDescription"] = public_description
-        if public_image is not UNSET:
-            field_dict["publicImage"] = public_image
-        if public_name is not UNSET:
-            field_dict["publicName"] = public_name
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-
+        if self.created_at is not None:
+            field_dict["createdAt"] = (
+                format_datetime(self.created_at, "CreatedReward.createdAt")
+                if isinstance(self.created_at, datetime.datetime)
+                else self.created_at
+            )
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.loyalty_program_id is not None:
+            field_dict["loyaltyProgramId"] = self.loyalty_program_id
+        if self.name is not None:
+            field_dict["name"] = self.name
+        if self.public_description is not None:
+            field_dict["publicDescription"] = self.public_description
+        if self.public_image is not None:
+            field_dict["publicImage"] = self.public_image
+        if self.public_name is not None:
+            field_dict["publicName"] = self.public_name
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = self.updated_at
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _created_at_raw = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | None | str | Unset
-        if _created_at_raw is None:
-            created_at = _created_at_raw
-        elif isinstance(_created_at_raw, Unset):
-            created_at = _created_at_raw
-        else:
+        _created_at_raw = d.pop("createdAt", None)
+        created_at: datetime.datetime | str | None = None
+        if _created_at_raw is not None:
             try:
-                if not isinstance(_created_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _created_at_raw
+                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+            except (TypeError, ValueError):
+                created_at = parse_timestamp(_created_at_raw)
+            else:
+                created_at = (
+                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-                created_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                created_at = cast(
-                    datetime.datetime | None | str | Unset, _created_at_raw
-                )
+        id = d.pop("id", None)
 
-        id = d.pop("id", UNSET)
+        loyalty_program_id = d.pop("loyaltyProgramId", None)
 
-        loyalty_program_id = d.pop("loyaltyProgramId", UNSET)
+        name = d.pop("name", None)
 
-        name = d.pop("name", UNSET)
+        public_description = d.pop("publicDescription", None)
 
-        public_description = d.pop("publicDescription", UNSET)
+        public_image = d.pop("publicImage", None)
 
-        public_image = d.pop("publicImage", UNSET)
+        public_name = d.pop("publicName", None)
 
-        public_name = d.pop("publicName", UNSET)
-
-        updated_at = d.pop("updatedAt", UNSET)
+        updated_at = d.pop("updatedAt", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.created_at = created_at
         _instance.id = id
@@ -130,10 +111,9 @@ class CreatedReward:
         _instance.public_image = public_image
         _instance.public_name = public_name
         _instance.updated_at = updated_at
-        created_reward = _instance
 
-        created_reward.additional_properties = d
-        return created_reward
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,8 +8,6 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="Error")
 
 
@@ -20,58 +18,53 @@ class Error:
 
     """
 
-    code: str | Unset = UNSET
+    code: str | None = None
     """ Machine-readable error code. """
-    message: str | Unset = UNSET
+
+    message: str | None = None
     """ Human-readable failure text. """
-    error: str | Unset = UNSET
+
+    error: str | None = None
     """ Failure text (older error form). """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        message = self.message
-
-        error = self.error
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
-        if message is not UNSET:
-            field_dict["message"] = message
-        if error is not UNSET:
-            field_dict["error"] = error
-
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.message is not None:
+            field_dict["message"] = self.message
+        if self.error is not None:
+            field_dict["error"] = self.error
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        message = d.pop("message", UNSET)
+        message = d.pop("message", None)
 
-        error = d.pop("error", UNSET)
+        error = d.pop("error", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.code = code
         _instance.message = message
         _instance.error = error
-        error = _instance
 
-        error.additional_properties = d
-        return error
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.order_billing import OrderBilling
@@ -24,153 +24,136 @@ T = TypeVar("T", bound="Order")
 class Order:
     """The order a redemption applies to. Note the snake_case `contact_id`."""
 
-    amount: float | Unset = UNSET
-    billing: OrderBilling | Unset = UNSET
-    contact_id: int | Unset = UNSET
-    coupons: list[str] | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    email: str | Unset = UNSET
-    id: str | Unset = UNSET
-    identifiers: OrderIdentifiers | Unset = UNSET
+    amount: float | None = None
+
+    billing: OrderBilling | None = None
+
+    contact_id: int | None = None
+
+    coupons: list[str] | None = None
+
+    created_at: datetime.datetime | None = None
+
+    email: str | None = None
+
+    id: str | None = None
+
+    identifiers: OrderIdentifiers | None = None
     """ Extra order identifiers. Both keys are snake_case on the wire. """
-    products: list[OrderProduct] | Unset = UNSET
-    status: str | Unset = UNSET
-    store_id: str | Unset = UNSET
-    updated_at: datetime.datetime | Unset = UNSET
+
+    products: list[OrderProduct] | None = None
+
+    status: str | None = None
+
+    store_id: str | None = None
+
+    updated_at: datetime.datetime | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        amount = self.amount
-
-        billing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.billing, Unset):
-            billing = self.billing.to_dict()
-
-        contact_id = self.contact_id
-
-        coupons: list[str] | Unset = UNSET
-        if not isinstance(self.coupons, Unset):
-            coupons = self.coupons
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
-
-        email = self.email
-
-        id = self.id
-
-        identifiers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.identifiers, Unset):
-            identifiers = self.identifiers.to_dict()
-
-        products: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.products, Unset):
-            products = []
-            for products_item_data in self.products:
-                products_item = products_item_data.to_dict()
-                products.append(products_item)
-
-        status = self.status
-
-        store_id = self.store_id
-
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if amount is not UNSET:
-            field_dict["amount"] = amount
-        if billing is not UNSET:
-            field_dict["billing"] = billing
-        if contact_id is not UNSET:
-            field_dict["contact_id"] = contact_id
-        if coupons is not UNSET:
-            field_dict["coupons"] = coupons
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if email is not UNSET:
-            field_dict["email"] = email
-        if id is not UNSET:
-            field_dict["id"] = id
-        if identifiers is not UNSET:
-            field_dict["identifiers"] = identifiers
-        if products is not UNSET:
-            field_dict["products"] = products
-        if status is not UNSET:
-            field_dict["status"] = status
-        if store_id is not UNSET:
-            field_dict["storeId"] = store_id
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-
+        if self.amount is not None:
+            field_dict["amount"] = self.amount
+        if self.billing is not None:
+            field_dict["billing"] = self.billing.to_dict()
+        if self.contact_id is not None:
+            field_dict["contact_id"] = self.contact_id
+        if self.coupons is not None:
+            field_dict["coupons"] = self.coupons
+        if self.created_at is not None:
+            field_dict["createdAt"] = format_datetime(
+                self.created_at, "Order.createdAt"
+            )
+        if self.email is not None:
+            field_dict["email"] = self.email
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.identifiers is not None:
+            field_dict["identifiers"] = self.identifiers.to_dict()
+        if self.products is not None:
+            field_dict["products"] = [_i0.to_dict() for _i0 in self.products]
+        if self.status is not None:
+            field_dict["status"] = self.status
+        if self.store_id is not None:
+            field_dict["storeId"] = self.store_id
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = format_datetime(
+                self.updated_at, "Order.updatedAt"
+            )
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        amount = d.pop("amount", UNSET)
+        amount = d.pop("amount", None)
 
-        _billing = d.pop("billing", UNSET)
-        billing: OrderBilling | Unset
-        if isinstance(_billing, Unset):
-            billing = UNSET
-        else:
-            billing = OrderBilling.from_dict(_billing)
+        _billing_raw = d.pop("billing", None)
+        billing = None if _billing_raw is None else OrderBilling.from_dict(_billing_raw)
 
-        contact_id = d.pop("contact_id", UNSET)
+        contact_id = d.pop("contact_id", None)
 
-        coupons = cast(list[str], d.pop("coupons", UNSET))
+        _coupons_raw = d.pop("coupons", None)
+        coupons: list[str] | None = None
+        if _coupons_raw is not None:
+            if type(_coupons_raw) is not list:
+                raise TypeError(
+                    f"Order.coupons expects a JSON array, got {type(_coupons_raw).__name__}"
+                )
+            coupons = [_i0 for _i0 in _coupons_raw if _i0 is not None]
 
-        _created_at = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        _created_at_raw = d.pop("createdAt", None)
+        created_at: datetime.datetime | None = None
+        if _created_at_raw is not None:
+            try:
+                created_at = datetime.datetime.fromisoformat(_created_at_raw)
+            except ValueError:
+                created_at = parse_datetime(_created_at_raw)
 
-        email = d.pop("email", UNSET)
+        email = d.pop("email", None)
 
-        id = d.pop("id", UNSET)
+        id = d.pop("id", None)
 
-        _identifiers = d.pop("identifiers", UNSET)
-        identifiers: OrderIdentifiers | Unset
-        if isinstance(_identifiers, Unset):
-            identifiers = UNSET
-        else:
-            identifiers = OrderIdentifiers.from_dict(_identifiers)
+        _identifiers_raw = d.pop("identifiers", None)
+        identifiers = (
+            None
+            if _identifiers_raw is None
+            else OrderIdentifiers.from_dict(_identifiers_raw)
+        )
 
-        _products = d.pop("products", UNSET)
-        products: list[OrderProduct] | Unset = UNSET
-        if _products is not UNSET:
-            products = []
-            for products_item_data in _products:
-                products_item = OrderProduct.from_dict(products_item_data)
+        _products_raw = d.pop("products", None)
+        products: list[OrderProduct] | None = None
+        if _products_raw is not None:
+            if type(_products_raw) is not list:
+                raise TypeError(
+                    f"Order.products expects a JSON array, got {type(_products_raw).__name__}"
+                )
+            products = [
+                OrderProduct.from_dict(_i0) for _i0 in _products_raw if _i0 is not None
+            ]
 
-                products.append(products_item)
+        status = d.pop("status", None)
 
-        status = d.pop("status", UNSET)
+        store_id = d.pop("storeId", None)
 
-        store_id = d.pop("storeId", UNSET)
-
-        _updated_at = d.pop("updatedAt", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+        _updated_at_raw = d.pop("updatedAt", None)
+        updated_at: datetime.datetime | None = None
+        if _updated_at_raw is not None:
+            try:
+                updated_at = datetime.datetime.fromisoformat(_updated_at_raw)
+            except ValueError:
+                updated_at = parse_datetime(_updated_at_raw)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.amount = amount
         _instance.billing = billing
@@ -184,10 +167,9 @@ class Order:
         _instance.status = status
         _instance.store_id = store_id
         _instance.updated_at = updated_at
-        order = _instance
 
-        order.additional_properties = d
-        return order
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

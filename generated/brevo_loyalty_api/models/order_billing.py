@@ -8,84 +8,74 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="OrderBilling")
 
 
 @_attrs_define
 class OrderBilling:
-    address: str | Unset = UNSET
-    city: str | Unset = UNSET
-    country_code: str | Unset = UNSET
-    payment_method: str | Unset = UNSET
-    phone: int | Unset = UNSET
+    address: str | None = None
+
+    city: str | None = None
+
+    country_code: str | None = None
+
+    payment_method: str | None = None
+
+    phone: int | None = None
     """ Phone number as digits (both public SDKs send an integer). """
-    post_code: int | Unset = UNSET
+
+    post_code: int | None = None
     """ Postal code as a number (both public SDKs send an integer). """
-    region: str | Unset = UNSET
+
+    region: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address = self.address
-
-        city = self.city
-
-        country_code = self.country_code
-
-        payment_method = self.payment_method
-
-        phone = self.phone
-
-        post_code = self.post_code
-
-        region = self.region
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if address is not UNSET:
-            field_dict["address"] = address
-        if city is not UNSET:
-            field_dict["city"] = city
-        if country_code is not UNSET:
-            field_dict["countryCode"] = country_code
-        if payment_method is not UNSET:
-            field_dict["paymentMethod"] = payment_method
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if post_code is not UNSET:
-            field_dict["postCode"] = post_code
-        if region is not UNSET:
-            field_dict["region"] = region
-
+        if self.address is not None:
+            field_dict["address"] = self.address
+        if self.city is not None:
+            field_dict["city"] = self.city
+        if self.country_code is not None:
+            field_dict["countryCode"] = self.country_code
+        if self.payment_method is not None:
+            field_dict["paymentMethod"] = self.payment_method
+        if self.phone is not None:
+            field_dict["phone"] = self.phone
+        if self.post_code is not None:
+            field_dict["postCode"] = self.post_code
+        if self.region is not None:
+            field_dict["region"] = self.region
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        address = d.pop("address", UNSET)
+        address = d.pop("address", None)
 
-        city = d.pop("city", UNSET)
+        city = d.pop("city", None)
 
-        country_code = d.pop("countryCode", UNSET)
+        country_code = d.pop("countryCode", None)
 
-        payment_method = d.pop("paymentMethod", UNSET)
+        payment_method = d.pop("paymentMethod", None)
 
-        phone = d.pop("phone", UNSET)
+        phone = d.pop("phone", None)
 
-        post_code = d.pop("postCode", UNSET)
+        post_code = d.pop("postCode", None)
 
-        region = d.pop("region", UNSET)
+        region = d.pop("region", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.address = address
         _instance.city = city
@@ -94,10 +84,9 @@ class OrderBilling:
         _instance.phone = phone
         _instance.post_code = post_code
         _instance.region = region
-        order_billing = _instance
 
-        order_billing.additional_properties = d
-        return order_billing
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,8 +8,6 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="OrderIdentifiers")
 
 
@@ -17,47 +15,43 @@ T = TypeVar("T", bound="OrderIdentifiers")
 class OrderIdentifiers:
     """Extra order identifiers. Both keys are snake_case on the wire."""
 
-    ext_id: str | Unset = UNSET
-    loyalty_subscription_id: str | Unset = UNSET
+    ext_id: str | None = None
+
+    loyalty_subscription_id: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        ext_id = self.ext_id
-
-        loyalty_subscription_id = self.loyalty_subscription_id
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if ext_id is not UNSET:
-            field_dict["ext_id"] = ext_id
-        if loyalty_subscription_id is not UNSET:
-            field_dict["loyalty_subscription_id"] = loyalty_subscription_id
-
+        if self.ext_id is not None:
+            field_dict["ext_id"] = self.ext_id
+        if self.loyalty_subscription_id is not None:
+            field_dict["loyalty_subscription_id"] = self.loyalty_subscription_id
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        ext_id = d.pop("ext_id", UNSET)
+        ext_id = d.pop("ext_id", None)
 
-        loyalty_subscription_id = d.pop("loyalty_subscription_id", UNSET)
+        loyalty_subscription_id = d.pop("loyalty_subscription_id", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.ext_id = ext_id
         _instance.loyalty_subscription_id = loyalty_subscription_id
-        order_identifiers = _instance
 
-        order_identifiers.additional_properties = d
-        return order_identifiers
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

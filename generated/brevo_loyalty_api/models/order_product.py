@@ -3,85 +3,81 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OrderProduct")
 
 
 @_attrs_define
 class OrderProduct:
-    category: list[str] | Unset = UNSET
-    price: float | Unset = UNSET
-    product_id: str | Unset = UNSET
-    quantity: float | Unset = UNSET
-    variant_id: str | Unset = UNSET
+    category: list[str] | None = None
+
+    price: float | None = None
+
+    product_id: str | None = None
+
+    quantity: float | None = None
+
+    variant_id: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        category: list[str] | Unset = UNSET
-        if not isinstance(self.category, Unset):
-            category = self.category
-
-        price = self.price
-
-        product_id = self.product_id
-
-        quantity = self.quantity
-
-        variant_id = self.variant_id
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if category is not UNSET:
-            field_dict["category"] = category
-        if price is not UNSET:
-            field_dict["price"] = price
-        if product_id is not UNSET:
-            field_dict["productId"] = product_id
-        if quantity is not UNSET:
-            field_dict["quantity"] = quantity
-        if variant_id is not UNSET:
-            field_dict["variantId"] = variant_id
-
+        if self.category is not None:
+            field_dict["category"] = self.category
+        if self.price is not None:
+            field_dict["price"] = self.price
+        if self.product_id is not None:
+            field_dict["productId"] = self.product_id
+        if self.quantity is not None:
+            field_dict["quantity"] = self.quantity
+        if self.variant_id is not None:
+            field_dict["variantId"] = self.variant_id
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        category = cast(list[str], d.pop("category", UNSET))
+        _category_raw = d.pop("category", None)
+        category: list[str] | None = None
+        if _category_raw is not None:
+            if type(_category_raw) is not list:
+                raise TypeError(
+                    f"OrderProduct.category expects a JSON array, got {type(_category_raw).__name__}"
+                )
+            category = [_i0 for _i0 in _category_raw if _i0 is not None]
 
-        price = d.pop("price", UNSET)
+        price = d.pop("price", None)
 
-        product_id = d.pop("productId", UNSET)
+        product_id = d.pop("productId", None)
 
-        quantity = d.pop("quantity", UNSET)
+        quantity = d.pop("quantity", None)
 
-        variant_id = d.pop("variantId", UNSET)
+        variant_id = d.pop("variantId", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.category = category
         _instance.price = price
         _instance.product_id = product_id
         _instance.quantity = quantity
         _instance.variant_id = variant_id
-        order_product = _instance
 
-        order_product.additional_properties = d
-        return order_product
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.redeem_transaction_meta import RedeemTransactionMeta
@@ -22,290 +22,215 @@ T = TypeVar("T", bound="RedeemTransaction")
 class RedeemTransaction:
     """A redeem transaction (request) and its state."""
 
-    cancelled_at: datetime.datetime | None | str | Unset = UNSET
+    cancelled_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    completed_at: datetime.datetime | None | str | Unset = UNSET
+
+    completed_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    contact_id: int | Unset = UNSET
-    created_at: datetime.datetime | None | str | Unset = UNSET
+
+    contact_id: int | None = None
+
+    created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    debit_transaction_id: str | Unset = UNSET
-    expires_at: datetime.datetime | None | str | Unset = UNSET
+
+    debit_transaction_id: str | None = None
+
+    expires_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    id: str | Unset = UNSET
+
+    id: str | None = None
     """ Redeem transaction ID, the `tid` of completeRedeemRequest. """
-    loyalty_program_id: str | Unset = UNSET
-    meta: RedeemTransactionMeta | Unset = UNSET
-    reject_reason: str | Unset = UNSET
-    rejected_at: datetime.datetime | None | str | Unset = UNSET
+
+    loyalty_program_id: str | None = None
+
+    meta: RedeemTransactionMeta | None = None
+
+    reject_reason: str | None = None
+
+    rejected_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    reward_attribution_id: str | Unset = UNSET
+
+    reward_attribution_id: str | None = None
     """ Voucher (attributed reward) concerned. """
-    status: str | Unset = UNSET
+
+    status: str | None = None
     """ State of the transaction (e.g. pending, completed; not a closed list). """
-    updated_at: datetime.datetime | None | str | Unset = UNSET
+
+    updated_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cancelled_at: None | str | Unset
-        if isinstance(self.cancelled_at, Unset):
-            cancelled_at = UNSET
-        elif isinstance(self.cancelled_at, datetime.datetime):
-            cancelled_at = self.cancelled_at.isoformat()
-        else:
-            cancelled_at = self.cancelled_at
-
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-
-        contact_id = self.contact_id
-
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        debit_transaction_id = self.debit_transaction_id
-
-        expires_at: None | str | Unset
-        if isinstance(self.expires_at, Unset):
-            expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
-
-        id = self.id
-
-        loyalty_program_id = self.loyalty_program_id
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        reject_reason = self.reject_reason
-
-        rejected_at: None | str | Unset
-        if isinstance(self.rejected_at, Unset):
-            rejected_at = UNSET
-        elif isinstance(self.rejected_at, datetime.datetime):
-            rejected_at = self.rejected_at.isoformat()
-        else:
-            rejected_at = self.rejected_at
-
-        reward_attribution_id = self.reward_attribution_id
-
-        status = self.status
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
-        else:
-            updated_at = self.updated_at
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if cancelled_at is not UNSET:
-            field_dict["cancelledAt"] = cancelled_at
-        if completed_at is not UNSET:
-            field_dict["completedAt"] = completed_at
-        if contact_id is not UNSET:
-            field_dict["contactId"] = contact_id
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if debit_transaction_id is not UNSET:
-            field_dict["debitTransactionId"] = debit_transaction_id
-        if expires_at is not UNSET:
-            field_dict["expiresAt"] = expires_at
-        if id is not UNSET:
-            field_dict["id"] = id
-        if loyalty_program_id is not UNSET:
-            field_dict["loyaltyProgramId"] = loyalty_program_id
-        if meta is not UNSET:
-            field_dict["meta"] = meta
-        if reject_reason is not UNSET:
-            field_dict["rejectReason"] = reject_reason
-        if rejected_at is not UNSET:
-            field_dict["rejectedAt"] = rejected_at
-        if reward_attribution_id is not UNSET:
-            field_dict["rewardAttributionId"] = reward_attribution_id
-        if status is not UNSET:
-            field_dict["status"] = status
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-
+        if self.cancelled_at is not None:
+            field_dict["cancelledAt"] = (
+                format_datetime(self.cancelled_at, "RedeemTransaction.cancelledAt")
+                if isinstance(self.cancelled_at, datetime.datetime)
+                else self.cancelled_at
+            )
+        if self.completed_at is not None:
+            field_dict["completedAt"] = (
+                format_datetime(self.completed_at, "RedeemTransaction.completedAt")
+                if isinstance(self.completed_at, datetime.datetime)
+                else self.completed_at
+            )
+        if self.contact_id is not None:
+            field_dict["contactId"] = self.contact_id
+        if self.created_at is not None:
+            field_dict["createdAt"] = (
+                format_datetime(self.created_at, "RedeemTransaction.createdAt")
+                if isinstance(self.created_at, datetime.datetime)
+                else self.created_at
+            )
+        if self.debit_transaction_id is not None:
+            field_dict["debitTransactionId"] = self.debit_transaction_id
+        if self.expires_at is not None:
+            field_dict["expiresAt"] = (
+                format_datetime(self.expires_at, "RedeemTransaction.expiresAt")
+                if isinstance(self.expires_at, datetime.datetime)
+                else self.expires_at
+            )
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.loyalty_program_id is not None:
+            field_dict["loyaltyProgramId"] = self.loyalty_program_id
+        if self.meta is not None:
+            field_dict["meta"] = self.meta.to_dict()
+        if self.reject_reason is not None:
+            field_dict["rejectReason"] = self.reject_reason
+        if self.rejected_at is not None:
+            field_dict["rejectedAt"] = (
+                format_datetime(self.rejected_at, "RedeemTransaction.rejectedAt")
+                if isinstance(self.rejected_at, datetime.datetime)
+                else self.rejected_at
+            )
+        if self.reward_attribution_id is not None:
+            field_dict["rewardAttributionId"] = self.reward_attribution_id
+        if self.status is not None:
+            field_dict["status"] = self.status
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = (
+                format_datetime(self.updated_at, "RedeemTransaction.updatedAt")
+                if isinstance(self.updated_at, datetime.datetime)
+                else self.updated_at
+            )
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _cancelled_at_raw = d.pop("cancelledAt", UNSET)
-        cancelled_at: datetime.datetime | None | str | Unset
-        if _cancelled_at_raw is None:
-            cancelled_at = _cancelled_at_raw
-        elif isinstance(_cancelled_at_raw, Unset):
-            cancelled_at = _cancelled_at_raw
-        else:
+        _cancelled_at_raw = d.pop("cancelledAt", None)
+        cancelled_at: datetime.datetime | str | None = None
+        if _cancelled_at_raw is not None:
             try:
-                if not isinstance(_cancelled_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
+                _cancelled_at_dt = datetime.datetime.fromisoformat(_cancelled_at_raw)
+            except (TypeError, ValueError):
+                cancelled_at = parse_timestamp(_cancelled_at_raw)
+            else:
+                cancelled_at = (
                     _cancelled_at_raw
+                    if _cancelled_at_dt.tzinfo is None
+                    else _cancelled_at_dt
                 )
 
-                cancelled_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                cancelled_at = cast(
-                    datetime.datetime | None | str | Unset, _cancelled_at_raw
-                )
-
-        _completed_at_raw = d.pop("completedAt", UNSET)
-        completed_at: datetime.datetime | None | str | Unset
-        if _completed_at_raw is None:
-            completed_at = _completed_at_raw
-        elif isinstance(_completed_at_raw, Unset):
-            completed_at = _completed_at_raw
-        else:
+        _completed_at_raw = d.pop("completedAt", None)
+        completed_at: datetime.datetime | str | None = None
+        if _completed_at_raw is not None:
             try:
-                if not isinstance(_completed_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
+                _completed_at_dt = datetime.datetime.fromisoformat(_completed_at_raw)
+            except (TypeError, ValueError):
+                completed_at = parse_timestamp(_completed_at_raw)
+            else:
+                completed_at = (
                     _completed_at_raw
+                    if _completed_at_dt.tzinfo is None
+                    else _completed_at_dt
                 )
 
-                completed_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                completed_at = cast(
-                    datetime.datetime | None | str | Unset, _completed_at_raw
-                )
+        contact_id = d.pop("contactId", None)
 
-        contact_id = d.pop("contactId", UNSET)
-
-        _created_at_raw = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | None | str | Unset
-        if _created_at_raw is None:
-            created_at = _created_at_raw
-        elif isinstance(_created_at_raw, Unset):
-            created_at = _created_at_raw
-        else:
+        _created_at_raw = d.pop("createdAt", None)
+        created_at: datetime.datetime | str | None = None
+        if _created_at_raw is not None:
             try:
-                if not isinstance(_created_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _created_at_raw
+                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+            except (TypeError, ValueError):
+                created_at = parse_timestamp(_created_at_raw)
+            else:
+                created_at = (
+                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-                created_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                created_at = cast(
-                    datetime.datetime | None | str | Unset, _created_at_raw
-                )
+        debit_transaction_id = d.pop("debitTransactionId", None)
 
-        debit_transaction_id = d.pop("debitTransactionId", UNSET)
-
-        _expires_at_raw = d.pop("expiresAt", UNSET)
-        expires_at: datetime.datetime | None | str | Unset
-        if _expires_at_raw is None:
-            expires_at = _expires_at_raw
-        elif isinstance(_expires_at_raw, Unset):
-            expires_at = _expires_at_raw
-        else:
+        _expires_at_raw = d.pop("expiresAt", None)
+        expires_at: datetime.datetime | str | None = None
+        if _expires_at_raw is not None:
             try:
-                if not isinstance(_expires_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _expires_at_raw
+                _expires_at_dt = datetime.datetime.fromisoformat(_expires_at_raw)
+            except (TypeError, ValueError):
+                expires_at = parse_timestamp(_expires_at_raw)
+            else:
+                expires_at = (
+                    _expires_at_raw if _expires_at_dt.tzinfo is None else _expires_at_dt
                 )
 
-                expires_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                expires_at = cast(
-                    datetime.datetime | None | str | Unset, _expires_at_raw
-                )
+        id = d.pop("id", None)
 
-        id = d.pop("id", UNSET)
+        loyalty_program_id = d.pop("loyaltyProgramId", None)
 
-        loyalty_program_id = d.pop("loyaltyProgramId", UNSET)
+        _meta_raw = d.pop("meta", None)
+        meta = None if _meta_raw is None else RedeemTransactionMeta.from_dict(_meta_raw)
 
-        _meta = d.pop("meta", UNSET)
-        meta: RedeemTransactionMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = RedeemTransactionMeta.from_dict(_meta)
+        reject_reason = d.pop("rejectReason", None)
 
-        reject_reason = d.pop("rejectReason", UNSET)
-
-        _rejected_at_raw = d.pop("rejectedAt", UNSET)
-        rejected_at: datetime.datetime | None | str | Unset
-        if _rejected_at_raw is None:
-            rejected_at = _rejected_at_raw
-        elif isinstance(_rejected_at_raw, Unset):
-            rejected_at = _rejected_at_raw
-        else:
+        _rejected_at_raw = d.pop("rejectedAt", None)
+        rejected_at: datetime.datetime | str | None = None
+        if _rejected_at_raw is not None:
             try:
-                if not isinstance(_rejected_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
+                _rejected_at_dt = datetime.datetime.fromisoformat(_rejected_at_raw)
+            except (TypeError, ValueError):
+                rejected_at = parse_timestamp(_rejected_at_raw)
+            else:
+                rejected_at = (
                     _rejected_at_raw
+                    if _rejected_at_dt.tzinfo is None
+                    else _rejected_at_dt
                 )
 
-                rejected_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                rejected_at = cast(
-                    datetime.datetime | None | str | Unset, _rejected_at_raw
-                )
+        reward_attribution_id = d.pop("rewardAttributionId", None)
 
-        reward_attribution_id = d.pop("rewardAttributionId", UNSET)
+        status = d.pop("status", None)
 
-        status = d.pop("status", UNSET)
-
-        _updated_at_raw = d.pop("updatedAt", UNSET)
-        updated_at: datetime.datetime | None | str | Unset
-        if _updated_at_raw is None:
-            updated_at = _updated_at_raw
-        elif isinstance(_updated_at_raw, Unset):
-            updated_at = _updated_at_raw
-        else:
+        _updated_at_raw = d.pop("updatedAt", None)
+        updated_at: datetime.datetime | str | None = None
+        if _updated_at_raw is not None:
             try:
-                if not isinstance(_updated_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _updated_at_raw
-                )
-
-                updated_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                updated_at = cast(
-                    datetime.datetime | None | str | Unset, _updated_at_raw
+                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+            except (TypeError, ValueError):
+                updated_at = parse_timestamp(_updated_at_raw)
+            else:
+                updated_at = (
+                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
                 )
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.cancelled_at = cancelled_at
         _instance.completed_at = completed_at
@@ -321,10 +246,9 @@ class RedeemTransaction:
         _instance.reward_attribution_id = reward_attribution_id
         _instance.status = status
         _instance.updated_at = updated_at
-        redeem_transaction = _instance
 
-        redeem_transaction.additional_properties = d
-        return redeem_transaction
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.expiration_modifier import ExpirationModifier
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.code_generator import CodeGenerator
@@ -28,515 +28,413 @@ T = TypeVar("T", bound="Reward")
 class Reward:
     """A reward definition."""
 
-    attribution_per_consumer: int | Unset = UNSET
+    attribution_per_consumer: int | None = None
     """ Most times one consumer can be attributed this reward. """
-    balance_definition_id: str | Unset = UNSET
+
+    balance_definition_id: str | None = None
     """ Balance definition used (documented as a uuid). """
-    code: str | Unset = UNSET
-    code_count: int | Unset = UNSET
+
+    code: str | None = None
+
+    code_count: int | None = None
     """ Number of codes generated. """
-    code_generator_id: str | Unset = UNSET
+
+    code_generator_id: str | None = None
     """ Code generator used (documented as a uuid). """
-    code_pool_id: str | Unset = UNSET
+
+    code_pool_id: str | None = None
     """ Code pool used (documented as a uuid). """
-    config: str | Unset = UNSET
+
+    config: str | None = None
     """ Reward configuration (opaque). """
-    created_at: datetime.datetime | None | str | Unset = UNSET
+
+    created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    disabled_at: datetime.datetime | None | str | Unset = UNSET
+
+    disabled_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    end_date: datetime.datetime | None | str | Unset = UNSET
+
+    end_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    expiration_date: datetime.datetime | None | str | Unset = UNSET
+
+    expiration_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    expiration_modifier: ExpirationModifier | Unset = UNSET
+
+    expiration_modifier: ExpirationModifier | None = None
     """ Whether the computed expiry snaps to the start or end of its period (day/week/month/year) or is left
     unchanged. """
-    expiration_unit: str | Unset = UNSET
+
+    expiration_unit: str | None = None
     """ Unit of expirationValue (day, week, month or year). """
-    expiration_value: int | Unset = UNSET
+
+    expiration_value: int | None = None
     """ Number of units until a voucher expires. """
-    generator: CodeGenerator | Unset = UNSET
-    id: str | Unset = UNSET
+
+    generator: CodeGenerator | None = None
+
+    id: str | None = None
     """ Reward ID (documented as a uuid). """
-    limits: list[RewardLimit] | Unset = UNSET
+
+    limits: list[RewardLimit] | None = None
     """ Attribution and redeem limits. """
-    loyalty_program_id: str | Unset = UNSET
-    meta: RewardMeta | Unset = UNSET
-    name: str | Unset = UNSET
-    products: list[RewardProduct] | Unset = UNSET
-    public_description: str | Unset = UNSET
-    public_image: str | Unset = UNSET
-    public_name: str | Unset = UNSET
-    redeem_per_consumer: int | Unset = UNSET
+
+    loyalty_program_id: str | None = None
+
+    meta: RewardMeta | None = None
+
+    name: str | None = None
+
+    products: list[RewardProduct] | None = None
+
+    public_description: str | None = None
+
+    public_image: str | None = None
+
+    public_name: str | None = None
+
+    redeem_per_consumer: int | None = None
     """ Redeem limit per consumer. """
-    redeem_rules: list[str] | Unset = UNSET
-    reward_configs: RewardConfigs | Unset = UNSET
-    rule: Rule | Unset = UNSET
+
+    redeem_rules: list[str] | None = None
+
+    reward_configs: RewardConfigs | None = None
+
+    rule: Rule | None = None
     """ The rule that defines a reward. """
-    start_date: datetime.datetime | None | str | Unset = UNSET
+
+    start_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    subtract_balance_definition_id: str | Unset = UNSET
-    subtract_balance_strategy: str | Unset = UNSET
-    subtract_balance_value: int | Unset = UNSET
-    subtract_total_balance: bool | Unset = UNSET
-    total_attribution: int | Unset = UNSET
+
+    subtract_balance_definition_id: str | None = None
+
+    subtract_balance_strategy: str | None = None
+
+    subtract_balance_value: int | None = None
+
+    subtract_total_balance: bool | None = None
+
+    total_attribution: int | None = None
     """ Overall attribution limit. """
-    total_redeem: int | Unset = UNSET
+
+    total_redeem: int | None = None
     """ Overall redeem limit. """
-    trigger_id: str | Unset = UNSET
+
+    trigger_id: str | None = None
     """ ID of the rule linked to the reward. """
-    unit: str | Unset = UNSET
+
+    unit: str | None = None
     """ Balance unit. """
-    updated_at: str | Unset = UNSET
+
+    updated_at: str | None = None
     """ Last update time, as the server formats it (not parsed). """
-    value: float | Unset = UNSET
+
+    value: float | None = None
     """ Value of the metric in the selected config. """
-    value_type: str | Unset = UNSET
+
+    value_type: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        attribution_per_consumer = self.attribution_per_consumer
-
-        balance_definition_id = self.balance_definition_id
-
-        code = self.code
-
-        code_count = self.code_count
-
-        code_generator_id = self.code_generator_id
-
-        code_pool_id = self.code_pool_id
-
-        config = self.config
-
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        disabled_at: None | str | Unset
-        if isinstance(self.disabled_at, Unset):
-            disabled_at = UNSET
-        elif isinstance(self.disabled_at, datetime.datetime):
-            disabled_at = self.disabled_at.isoformat()
-        else:
-            disabled_at = self.disabled_at
-
-        end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
-            end_date = UNSET
-        elif isinstance(self.end_date, datetime.datetime):
-            end_date = self.end_date.isoformat()
-        else:
-            end_date = self.end_date
-
-        expiration_date: None | str | Unset
-        if isinstance(self.expiration_date, Unset):
-            expiration_date = UNSET
-        elif isinstance(self.expiration_date, datetime.datetime):
-            expiration_date = self.expiration_date.isoformat()
-        else:
-            expiration_date = self.expiration_date
-
-        expiration_modifier: str | Unset = UNSET
-        if not isinstance(self.expiration_modifier, Unset):
-            expiration_modifier = self.expiration_modifier.value
-
-        expiration_unit = self.expiration_unit
-
-        expiration_value = self.expiration_value
-
-        generator: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.generator, Unset):
-            generator = self.generator.to_dict()
-
-        id = self.id
-
-        limits: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.limits, Unset):
-            limits = []
-            for limits_item_data in self.limits:
-                limits_item = limits_item_data.to_dict()
-                limits.append(limits_item)
-
-        loyalty_program_id = self.loyalty_program_id
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        name = self.name
-
-        products: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.products, Unset):
-            products = []
-            for products_item_data in self.products:
-                products_item = products_item_data.to_dict()
-                products.append(products_item)
-
-        public_description = self.public_description
-
-        public_image = self.public_image
-
-        public_name = self.public_name
-
-        redeem_per_consumer = self.redeem_per_consumer
-
-        redeem_rules: list[str] | Unset = UNSET
-        if not isinstance(self.redeem_rules, Unset):
-            redeem_rules = self.redeem_rules
-
-        reward_configs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reward_configs, Unset):
-            reward_configs = self.reward_configs.to_dict()
-
-        rule: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.rule, Unset):
-            rule = self.rule.to_dict()
-
-        start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
-            start_date = UNSET
-        elif isinstance(self.start_date, datetime.datetime):
-            start_date = self.start_date.isoformat()
-        else:
-            start_date = self.start_date
-
-        subtract_balance_definition_id = self.subtract_balance_definition_id
-
-        subtract_balance_strategy = self.subtract_balance_strategy
-
-        subtract_balance_value = self.subtract_balance_value
-
-        subtract_total_balance = self.subtract_total_balance
-
-        total_attribution = self.total_attribution
-
-        total_redeem = self.total_redeem
-
-        trigger_id = self.trigger_id
-
-        unit = self.unit
-
-        updated_at = self.updated_at
-
-        value = self.value
-
-        value_type = self.value_type
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if attribution_per_consumer is not UNSET:
-            field_dict["attributionPerConsumer"] = attribution_per_consumer
-        if balance_definition_id is not UNSET:
-            field_dict["balanceDefinitionId"] = balance_definition_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if code_count is not UNSET:
-            field_dict["codeCount"] = code_count
-        if code_generator_id is not UNSET:
-            field_dict["codeGeneratorId"] = code_generator_id
-        if code_pool_id is not UNSET:
-            field_dict["codePoolId"] = code_pool_id
-        if config is not UNSET:
-            field_dict["config"] = config
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if disabled_at is not UNSET:
-            field_dict["disabledAt"] = disabled_at
-        if end_date is not UNSET:
-            field_dict["endDate"] = end_date
-        if expiration_date is not UNSET:
-            field_dict["expirationDate"] = expiration_date
-        if expiration_modifier is not UNSET:
-            field_dict["expirationModifier"] = expiration_modifier
-        if expiration_unit is not UNSET:
-            field_dict["expirationUnit"] = expiration_unit
-        if expiration_value is not UNSET:
-            field_dict["expirationValue"] = expiration_value
-        if generator is not UNSET:
-            field_dict["generator"] = generator
-        if id is not UNSET:
-            field_dict["id"] = id
-        if limits is not UNSET:
-            field_dict["limits"] = limits
-        if loyalty_program_id is not UNSET:
-            field_dict["loyaltyProgramId"] = loyalty_program_id
-        if meta is not UNSET:
-            field_dict["meta"] = meta
-        if name is not UNSET:
-            field_dict["name"] = name
-        if products is not UNSET:
-            field_dict["products"] = products
-        if public_description is not UNSET:
-            field_dict["publicDescription"] = public_description
-        if public_image is not UNSET:
-            field_dict["publicImage"] = public_image
-        if public_name is not UNSET:
-            field_dict["publicName"] = public_name
-        if redeem_per_consumer is not UNSET:
-            field_dict["redeemPerConsumer"] = redeem_per_consumer
-        if redeem_rules is not UNSET:
-            field_dict["redeemRules"] = redeem_rules
-        if reward_configs is not UNSET:
-            field_dict["rewardConfigs"] = reward_configs
-        if rule is not UNSET:
-            field_dict["rule"] = rule
-        if start_date is not UNSET:
-            field_dict["startDate"] = start_date
-        if subtract_balance_definition_id is not UNSET:
-            field_dict["subtractBalanceDefinitionId"] = subtract_balance_definition_id
-        if subtract_balance_strategy is not UNSET:
-            field_dict["subtractBalanceStrategy"] = subtract_balance_strategy
-        if subtract_balance_value is not UNSET:
-            field_dict["subtractBalanceValue"] = subtract_balance_value
-        if subtract_total_balance is not UNSET:
-            field_dict["subtractTotalBalance"] = subtract_total_balance
-        if total_attribution is not UNSET:
-            field_dict["totalAttribution"] = total_attribution
-        if total_redeem is not UNSET:
-            field_dict["totalRedeem"] = total_redeem
-        if trigger_id is not UNSET:
-            field_dict["triggerId"] = trigger_id
-        if unit is not UNSET:
-            field_dict["unit"] = unit
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-        if value is not UNSET:
-            field_dict["value"] = value
-        if value_type is not UNSET:
-            field_dict["valueType"] = value_type
-
+        if self.attribution_per_consumer is not None:
+            field_dict["attributionPerConsumer"] = self.attribution_per_consumer
+        if self.balance_definition_id is not None:
+            field_dict["balanceDefinitionId"] = self.balance_definition_id
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.code_count is not None:
+            field_dict["codeCount"] = self.code_count
+        if self.code_generator_id is not None:
+            field_dict["codeGeneratorId"] = self.code_generator_id
+        if self.code_pool_id is not None:
+            field_dict["codePoolId"] = self.code_pool_id
+        if self.config is not None:
+            field_dict["config"] = self.config
+        if self.created_at is not None:
+            field_dict["createdAt"] = (
+                format_datetime(self.created_at, "Reward.createdAt")
+                if isinstance(self.created_at, datetime.datetime)
+                else self.created_at
+            )
+        if self.disabled_at is not None:
+            field_dict["disabledAt"] = (
+                format_datetime(self.disabled_at, "Reward.disabledAt")
+                if isinstance(self.disabled_at, datetime.datetime)
+                else self.disabled_at
+            )
+        if self.end_date is not None:
+            field_dict["endDate"] = (
+                format_datetime(self.end_date, "Reward.endDate")
+                if isinstance(self.end_date, datetime.datetime)
+                else self.end_date
+            )
+        if self.expiration_date is not None:
+            field_dict["expirationDate"] = (
+                format_datetime(self.expiration_date, "Reward.expirationDate")
+                if isinstance(self.expiration_date, datetime.datetime)
+                else self.expiration_date
+            )
+        if self.expiration_modifier is not None:
+            field_dict["expirationModifier"] = self.expiration_modifier.value
+        if self.expiration_unit is not None:
+            field_dict["expirationUnit"] = self.expiration_unit
+        if self.expiration_value is not None:
+            field_dict["expirationValue"] = self.expiration_value
+        if self.generator is not None:
+            field_dict["generator"] = self.generator.to_dict()
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.limits is not None:
+            field_dict["limits"] = [_i0.to_dict() for _i0 in self.limits]
+        if self.loyalty_program_id is not None:
+            field_dict["loyaltyProgramId"] = self.loyalty_program_id
+        if self.meta is not None:
+            field_dict["meta"] = self.meta.to_dict()
+        if self.name is not None:
+            field_dict["name"] = self.name
+        if self.products is not None:
+            field_dict["products"] = [_i0.to_dict() for _i0 in self.products]
+        if self.public_description is not None:
+            field_dict["publicDescription"] = self.public_description
+        if self.public_image is not None:
+            field_dict["publicImage"] = self.public_image
+        if self.public_name is not None:
+            field_dict["publicName"] = self.public_name
+        if self.redeem_per_consumer is not None:
+            field_dict["redeemPerConsumer"] = self.redeem_per_consumer
+        if self.redeem_rules is not None:
+            field_dict["redeemRules"] = self.redeem_rules
+        if self.reward_configs is not None:
+            field_dict["rewardConfigs"] = self.reward_configs.to_dict()
+        if self.rule is not None:
+            field_dict["rule"] = self.rule.to_dict()
+        if self.start_date is not None:
+            field_dict["startDate"] = (
+                format_datetime(self.start_date, "Reward.startDate")
+                if isinstance(self.start_date, datetime.datetime)
+                else self.start_date
+            )
+        if self.subtract_balance_definition_id is not None:
+            field_dict["subtractBalanceDefinitionId"] = (
+                self.subtract_balance_definition_id
+            )
+        if self.subtract_balance_strategy is not None:
+            field_dict["subtractBalanceStrategy"] = self.subtract_balance_strategy
+        if self.subtract_balance_value is not None:
+            field_dict["subtractBalanceValue"] = self.subtract_balance_value
+        if self.subtract_total_balance is not None:
+            field_dict["subtractTotalBalance"] = self.subtract_total_balance
+        if self.total_attribution is not None:
+            field_dict["totalAttribution"] = self.total_attribution
+        if self.total_redeem is not None:
+            field_dict["totalRedeem"] = self.total_redeem
+        if self.trigger_id is not None:
+            field_dict["triggerId"] = self.trigger_id
+        if self.unit is not None:
+            field_dict["unit"] = self.unit
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = self.updated_at
+        if self.value is not None:
+            field_dict["value"] = self.value
+        if self.value_type is not None:
+            field_dict["valueType"] = self.value_type
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        attribution_per_consumer = d.pop("attributionPerConsumer", UNSET)
+        attribution_per_consumer = d.pop("attributionPerConsumer", None)
 
-        balance_definition_id = d.pop("balanceDefinitionId", UNSET)
+        balance_definition_id = d.pop("balanceDefinitionId", None)
 
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        code_count = d.pop("codeCount", UNSET)
+        code_count = d.pop("codeCount", None)
 
-        code_generator_id = d.pop("codeGeneratorId", UNSET)
+        code_generator_id = d.pop("codeGeneratorId", None)
 
-        code_pool_id = d.pop("codePoolId", UNSET)
+        code_pool_id = d.pop("codePoolId", None)
 
-        config = d.pop("config", UNSET)
+        config = d.pop("config", None)
 
-        _created_at_raw = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | None | str | Unset
-        if _created_at_raw is None:
-            created_at = _created_at_raw
-        elif isinstance(_created_at_raw, Unset):
-            created_at = _created_at_raw
-        else:
+        _created_at_raw = d.pop("createdAt", None)
+        created_at: datetime.datetime | str | None = None
+        if _created_at_raw is not None:
             try:
-                if not isinstance(_created_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _created_at_raw
+                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+            except (TypeError, ValueError):
+                created_at = parse_timestamp(_created_at_raw)
+            else:
+                created_at = (
+                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-                created_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                created_at = cast(
-                    datetime.datetime | None | str | Unset, _created_at_raw
-                )
-
-        _disabled_at_raw = d.pop("disabledAt", UNSET)
-        disabled_at: datetime.datetime | None | str | Unset
-        if _disabled_at_raw is None:
-            disabled_at = _disabled_at_raw
-        elif isinstance(_disabled_at_raw, Unset):
-            disabled_at = _disabled_at_raw
-        else:
+        _disabled_at_raw = d.pop("disabledAt", None)
+        disabled_at: datetime.datetime | str | None = None
+        if _disabled_at_raw is not None:
             try:
-                if not isinstance(_disabled_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
+                _disabled_at_dt = datetime.datetime.fromisoformat(_disabled_at_raw)
+            except (TypeError, ValueError):
+                disabled_at = parse_timestamp(_disabled_at_raw)
+            else:
+                disabled_at = (
                     _disabled_at_raw
+                    if _disabled_at_dt.tzinfo is None
+                    else _disabled_at_dt
                 )
 
-                disabled_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                disabled_at = cast(
-                    datetime.datetime | None | str | Unset, _disabled_at_raw
-                )
-
-        _end_date_raw = d.pop("endDate", UNSET)
-        end_date: datetime.datetime | None | str | Unset
-        if _end_date_raw is None:
-            end_date = _end_date_raw
-        elif isinstance(_end_date_raw, Unset):
-            end_date = _end_date_raw
-        else:
+        _end_date_raw = d.pop("endDate", None)
+        end_date: datetime.datetime | str | None = None
+        if _end_date_raw is not None:
             try:
-                if not isinstance(_end_date_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _end_date_raw
+                _end_date_dt = datetime.datetime.fromisoformat(_end_date_raw)
+            except (TypeError, ValueError):
+                end_date = parse_timestamp(_end_date_raw)
+            else:
+                end_date = (
+                    _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
                 )
 
-                end_date = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                end_date = cast(datetime.datetime | None | str | Unset, _end_date_raw)
-
-        _expiration_date_raw = d.pop("expirationDate", UNSET)
-        expiration_date: datetime.datetime | None | str | Unset
-        if _expiration_date_raw is None:
-            expiration_date = _expiration_date_raw
-        elif isinstance(_expiration_date_raw, Unset):
-            expiration_date = _expiration_date_raw
-        else:
+        _expiration_date_raw = d.pop("expirationDate", None)
+        expiration_date: datetime.datetime | str | None = None
+        if _expiration_date_raw is not None:
             try:
-                if not isinstance(_expiration_date_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
+                _expiration_date_dt = datetime.datetime.fromisoformat(
                     _expiration_date_raw
                 )
-
-                expiration_date = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                expiration_date = cast(
-                    datetime.datetime | None | str | Unset, _expiration_date_raw
+            except (TypeError, ValueError):
+                expiration_date = parse_timestamp(_expiration_date_raw)
+            else:
+                expiration_date = (
+                    _expiration_date_raw
+                    if _expiration_date_dt.tzinfo is None
+                    else _expiration_date_dt
                 )
 
-        _expiration_modifier = d.pop("expirationModifier", UNSET)
-        expiration_modifier: ExpirationModifier | Unset
-        if isinstance(_expiration_modifier, Unset):
-            expiration_modifier = UNSET
-        else:
-            expiration_modifier = ExpirationModifier(_expiration_modifier)
+        _expiration_modifier_raw = d.pop("expirationModifier", None)
+        expiration_modifier = (
+            None
+            if _expiration_modifier_raw is None
+            else ExpirationModifier(_expiration_modifier_raw)
+        )
 
-        expiration_unit = d.pop("expirationUnit", UNSET)
+        expiration_unit = d.pop("expirationUnit", None)
 
-        expiration_value = d.pop("expirationValue", UNSET)
+        expiration_value = d.pop("expirationValue", None)
 
-        _generator = d.pop("generator", UNSET)
-        generator: CodeGenerator | Unset
-        if isinstance(_generator, Unset):
-            generator = UNSET
-        else:
-            generator = CodeGenerator.from_dict(_generator)
+        _generator_raw = d.pop("generator", None)
+        generator = (
+            None if _generator_raw is None else CodeGenerator.from_dict(_generator_raw)
+        )
 
-        id = d.pop("id", UNSET)
+        id = d.pop("id", None)
 
-        _limits = d.pop("limits", UNSET)
-        limits: list[RewardLimit] | Unset = UNSET
-        if _limits is not UNSET:
-            limits = []
-            for limits_item_data in _limits:
-                limits_item = RewardLimit.from_dict(limits_item_data)
+        _limits_raw = d.pop("limits", None)
+        limits: list[RewardLimit] | None = None
+        if _limits_raw is not None:
+            if type(_limits_raw) is not list:
+                raise TypeError(
+                    f"Reward.limits expects a JSON array, got {type(_limits_raw).__name__}"
+                )
+            limits = [
+                RewardLimit.from_dict(_i0) for _i0 in _limits_raw if _i0 is not None
+            ]
 
-                limits.append(limits_item)
+        loyalty_program_id = d.pop("loyaltyProgramId", None)
 
-        loyalty_program_id = d.pop("loyaltyProgramId", UNSET)
+        _meta_raw = d.pop("meta", None)
+        meta = None if _meta_raw is None else RewardMeta.from_dict(_meta_raw)
 
-        _meta = d.pop("meta", UNSET)
-        meta: RewardMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = RewardMeta.from_dict(_meta)
+        name = d.pop("name", None)
 
-        name = d.pop("name", UNSET)
+        _products_raw = d.pop("products", None)
+        products: list[RewardProduct] | None = None
+        if _products_raw is not None:
+            if type(_products_raw) is not list:
+                raise TypeError(
+                    f"Reward.products expects a JSON array, got {type(_products_raw).__name__}"
+                )
+            products = [
+                RewardProduct.from_dict(_i0) for _i0 in _products_raw if _i0 is not None
+            ]
 
-        _products = d.pop("products", UNSET)
-        products: list[RewardProduct] | Unset = UNSET
-        if _products is not UNSET:
-            products = []
-            for products_item_data in _products:
-                products_item = RewardProduct.from_dict(products_item_data)
+        public_description = d.pop("publicDescription", None)
 
-                products.append(products_item)
+        public_image = d.pop("publicImage", None)
 
-        public_description = d.pop("publicDescription", UNSET)
+        public_name = d.pop("publicName", None)
 
-        public_image = d.pop("publicImage", UNSET)
+        redeem_per_consumer = d.pop("redeemPerConsumer", None)
 
-        public_name = d.pop("publicName", UNSET)
+        _redeem_rules_raw = d.pop("redeemRules", None)
+        redeem_rules: list[str] | None = None
+        if _redeem_rules_raw is not None:
+            if type(_redeem_rules_raw) is not list:
+                raise TypeError(
+                    f"Reward.redeemRules expects a JSON array, got {type(_redeem_rules_raw).__name__}"
+                )
+            redeem_rules = [_i0 for _i0 in _redeem_rules_raw if _i0 is not None]
 
-        redeem_per_consumer = d.pop("redeemPerConsumer", UNSET)
+        _reward_configs_raw = d.pop("rewardConfigs", None)
+        reward_configs = (
+            None
+            if _reward_configs_raw is None
+            else RewardConfigs.from_dict(_reward_configs_raw)
+        )
 
-        redeem_rules = cast(list[str], d.pop("redeemRules", UNSET))
+        _rule_raw = d.pop("rule", None)
+        rule = None if _rule_raw is None else Rule.from_dict(_rule_raw)
 
-        _reward_configs = d.pop("rewardConfigs", UNSET)
-        reward_configs: RewardConfigs | Unset
-        if isinstance(_reward_configs, Unset):
-            reward_configs = UNSET
-        else:
-            reward_configs = RewardConfigs.from_dict(_reward_configs)
-
-        _rule = d.pop("rule", UNSET)
-        rule: Rule | Unset
-        if isinstance(_rule, Unset):
-            rule = UNSET
-        else:
-            rule = Rule.from_dict(_rule)
-
-        _start_date_raw = d.pop("startDate", UNSET)
-        start_date: datetime.datetime | None | str | Unset
-        if _start_date_raw is None:
-            start_date = _start_date_raw
-        elif isinstance(_start_date_raw, Unset):
-            start_date = _start_date_raw
-        else:
+        _start_date_raw = d.pop("startDate", None)
+        start_date: datetime.datetime | str | None = None
+        if _start_date_raw is not None:
             try:
-                if not isinstance(_start_date_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _start_date_raw
+                _start_date_dt = datetime.datetime.fromisoformat(_start_date_raw)
+            except (TypeError, ValueError):
+                start_date = parse_timestamp(_start_date_raw)
+            else:
+                start_date = (
+                    _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
                 )
 
-                start_date = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                start_date = cast(
-                    datetime.datetime | None | str | Unset, _start_date_raw
-                )
+        subtract_balance_definition_id = d.pop("subtractBalanceDefinitionId", None)
 
-        subtract_balance_definition_id = d.pop("subtractBalanceDefinitionId", UNSET)
+        subtract_balance_strategy = d.pop("subtractBalanceStrategy", None)
 
-        subtract_balance_strategy = d.pop("subtractBalanceStrategy", UNSET)
+        subtract_balance_value = d.pop("subtractBalanceValue", None)
 
-        subtract_balance_value = d.pop("subtractBalanceValue", UNSET)
+        subtract_total_balance = d.pop("subtractTotalBalance", None)
 
-        subtract_total_balance = d.pop("subtractTotalBalance", UNSET)
+        total_attribution = d.pop("totalAttribution", None)
 
-        total_attribution = d.pop("totalAttribution", UNSET)
+        total_redeem = d.pop("totalRedeem", None)
 
-        total_redeem = d.pop("totalRedeem", UNSET)
+        trigger_id = d.pop("triggerId", None)
 
-        trigger_id = d.pop("triggerId", UNSET)
+        unit = d.pop("unit", None)
 
-        unit = d.pop("unit", UNSET)
+        updated_at = d.pop("updatedAt", None)
 
-        updated_at = d.pop("updatedAt", UNSET)
+        value = d.pop("value", None)
 
-        value = d.pop("value", UNSET)
-
-        value_type = d.pop("valueType", UNSET)
+        value_type = d.pop("valueType", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.attribution_per_consumer = attribution_per_consumer
         _instance.balance_definition_id = balance_definition_id
@@ -578,10 +476,9 @@ class Reward:
         _instance.updated_at = updated_at
         _instance.value = value
         _instance.value_type = value_type
-        reward = _instance
 
-        reward.additional_properties = d
-        return reward
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,62 +8,55 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="RewardConfigs")
 
 
 @_attrs_define
 class RewardConfigs:
-    attribution: str | Unset = UNSET
-    code: str | Unset = UNSET
-    value: str | Unset = UNSET
+    attribution: str | None = None
+
+    code: str | None = None
+
+    value: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        attribution = self.attribution
-
-        code = self.code
-
-        value = self.value
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if attribution is not UNSET:
-            field_dict["attribution"] = attribution
-        if code is not UNSET:
-            field_dict["code"] = code
-        if value is not UNSET:
-            field_dict["value"] = value
-
+        if self.attribution is not None:
+            field_dict["attribution"] = self.attribution
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.value is not None:
+            field_dict["value"] = self.value
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        attribution = d.pop("attribution", UNSET)
+        attribution = d.pop("attribution", None)
 
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        value = d.pop("value", UNSET)
+        value = d.pop("value", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.attribution = attribution
         _instance.code = code
         _instance.value = value
-        reward_configs = _instance
 
-        reward_configs.additional_properties = d
-        return reward_configs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,149 +4,120 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_timestamp
 
 T = TypeVar("T", bound="RewardLimit")
 
 
 @_attrs_define
 class RewardLimit:
-    created_at: datetime.datetime | None | str | Unset = UNSET
+    created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    duration_unit: str | Unset = UNSET
+
+    duration_unit: str | None = None
     """ Unit of the limit window (day, week, month or year). """
-    duration_value: int | Unset = UNSET
-    limit_value: int | Unset = UNSET
-    reward_limit_id: str | Unset = UNSET
-    sliding_schedule: bool | Unset = UNSET
+
+    duration_value: int | None = None
+
+    limit_value: int | None = None
+
+    reward_limit_id: str | None = None
+
+    sliding_schedule: bool | None = None
     """ true for a rolling window that ends now. """
-    type_: str | Unset = UNSET
+
+    type_: str | None = None
     """ What the limit counts (e.g. attribution or redeem). """
-    updated_at: datetime.datetime | None | str | Unset = UNSET
+
+    updated_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        duration_unit = self.duration_unit
-
-        duration_value = self.duration_value
-
-        limit_value = self.limit_value
-
-        reward_limit_id = self.reward_limit_id
-
-        sliding_schedule = self.sliding_schedule
-
-        type_ = self.type_
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
-        else:
-            updated_at = self.updated_at
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if duration_unit is not UNSET:
-            field_dict["durationUnit"] = duration_unit
-        if duration_value is not UNSET:
-            field_dict["durationValue"] = duration_value
-        if limit_value is not UNSET:
-            field_dict["limitValue"] = limit_value
-        if reward_limit_id is not UNSET:
-            field_dict["rewardLimitId"] = reward_limit_id
-        if sliding_schedule is not UNSET:
-            field_dict["slidingSchedule"] = sliding_schedule
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-
+        if self.created_at is not None:
+            field_dict["createdAt"] = (
+                format_datetime(self.created_at, "RewardLimit.createdAt")
+                if isinstance(self.created_at, datetime.datetime)
+                else self.created_at
+            )
+        if self.duration_unit is not None:
+            field_dict["durationUnit"] = self.duration_unit
+        if self.duration_value is not None:
+            field_dict["durationValue"] = self.duration_value
+        if self.limit_value is not None:
+            field_dict["limitValue"] = self.limit_value
+        if self.reward_limit_id is not None:
+            field_dict["rewardLimitId"] = self.reward_limit_id
+        if self.sliding_schedule is not None:
+            field_dict["slidingSchedule"] = self.sliding_schedule
+        if self.type_ is not None:
+            field_dict["type"] = self.type_
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = (
+                format_datetime(self.updated_at, "RewardLimit.updatedAt")
+                if isinstance(self.updated_at, datetime.datetime)
+                else self.updated_at
+            )
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _created_at_raw = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | None | str | Unset
-        if _created_at_raw is None:
-            created_at = _created_at_raw
-        elif isinstance(_created_at_raw, Unset):
-            created_at = _created_at_raw
-        else:
+        _created_at_raw = d.pop("createdAt", None)
+        created_at: datetime.datetime | str | None = None
+        if _created_at_raw is not None:
             try:
-                if not isinstance(_created_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _created_at_raw
+                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+            except (TypeError, ValueError):
+                created_at = parse_timestamp(_created_at_raw)
+            else:
+                created_at = (
+                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-                created_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                created_at = cast(
-                    datetime.datetime | None | str | Unset, _created_at_raw
-                )
+        duration_unit = d.pop("durationUnit", None)
 
-        duration_unit = d.pop("durationUnit", UNSET)
+        duration_value = d.pop("durationValue", None)
 
-        duration_value = d.pop("durationValue", UNSET)
+        limit_value = d.pop("limitValue", None)
 
-        limit_value = d.pop("limitValue", UNSET)
+        reward_limit_id = d.pop("rewardLimitId", None)
 
-        reward_limit_id = d.pop("rewardLimitId", UNSET)
+        sliding_schedule = d.pop("slidingSchedule", None)
 
-        sliding_schedule = d.pop("slidingSchedule", UNSET)
+        type_ = d.pop("type", None)
 
-        type_ = d.pop("type", UNSET)
-
-        _updated_at_raw = d.pop("updatedAt", UNSET)
-        updated_at: datetime.datetime | None | str | Unset
-        if _updated_at_raw is None:
-            updated_at = _updated_at_raw
-        elif isinstance(_updated_at_raw, Unset):
-            updated_at = _updated_at_raw
-        else:
+        _updated_at_raw = d.pop("updatedAt", None)
+        updated_at: datetime.datetime | str | None = None
+        if _updated_at_raw is not None:
             try:
-                if not isinstance(_updated_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _updated_at_raw
-                )
-
-                updated_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                updated_at = cast(
-                    datetime.datetime | None | str | Unset, _updated_at_raw
+                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+            except (TypeError, ValueError):
+                updated_at = parse_timestamp(_updated_at_raw)
+            else:
+                updated_at = (
+                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
                 )
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.created_at = created_at
         _instance.duration_unit = duration_unit
@@ -156,10 +127,9 @@ class RewardLimit:
         _instance.sliding_schedule = sliding_schedule
         _instance.type_ = type_
         _instance.updated_at = updated_at
-        reward_limit = _instance
 
-        reward_limit.additional_properties = d
-        return reward_limit
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.reward_page_item import RewardPageItem
 
@@ -19,61 +17,54 @@ T = TypeVar("T", bound="RewardPage")
 
 @_attrs_define
 class RewardPage:
-    items: list[RewardPageItem] | Unset = UNSET
+    items: list[RewardPageItem] | None = None
     """ The rewards on this page. """
-    total_count: int | Unset = UNSET
+
+    total_count: int | None = None
     """ Total number of rewards matching the filter. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.items, Unset):
-            items = []
-            for items_item_data in self.items:
-                items_item = items_item_data.to_dict()
-                items.append(items_item)
-
-        total_count = self.total_count
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if items is not UNSET:
-            field_dict["items"] = items
-        if total_count is not UNSET:
-            field_dict["totalCount"] = total_count
-
+        if self.items is not None:
+            field_dict["items"] = [_i0.to_dict() for _i0 in self.items]
+        if self.total_count is not None:
+            field_dict["totalCount"] = self.total_count
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _items = d.pop("items", UNSET)
-        items: list[RewardPageItem] | Unset = UNSET
-        if _items is not UNSET:
-            items = []
-            for items_item_data in _items:
-                items_item = RewardPageItem.from_dict(items_item_data)
+        _items_raw = d.pop("items", None)
+        items: list[RewardPageItem] | None = None
+        if _items_raw is not None:
+            if type(_items_raw) is not list:
+                raise TypeError(
+                    f"RewardPage.items expects a JSON array, got {type(_items_raw).__name__}"
+                )
+            items = [
+                RewardPageItem.from_dict(_i0) for _i0 in _items_raw if _i0 is not None
+            ]
 
-                items.append(items_item)
-
-        total_count = d.pop("totalCount", UNSET)
+        total_count = d.pop("totalCount", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.items = items
         _instance.total_count = total_count
-        reward_page = _instance
 
-        reward_page.additional_properties = d
-        return reward_page
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

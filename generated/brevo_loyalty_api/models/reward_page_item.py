@@ -4,208 +4,160 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_timestamp
 
 T = TypeVar("T", bound="RewardPageItem")
 
 
 @_attrs_define
 class RewardPageItem:
-    created_at: datetime.datetime | None | str | Unset = UNSET
+    created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    end_date: datetime.datetime | None | str | Unset = UNSET
+
+    end_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    id: str | Unset = UNSET
+
+    id: str | None = None
     """ Reward ID. """
-    loyalty_program_id: str | Unset = UNSET
+
+    loyalty_program_id: str | None = None
     """ Owning loyalty program ID. """
-    name: str | Unset = UNSET
+
+    name: str | None = None
     """ Reward name. """
-    public_image: str | Unset = UNSET
+
+    public_image: str | None = None
     """ Public image of the reward. """
-    start_date: datetime.datetime | None | str | Unset = UNSET
+
+    start_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    state: str | Unset = UNSET
+
+    state: str | None = None
     """ Reward state: active, pending, disabled or expired (not a closed list). """
-    updated_at: datetime.datetime | None | str | Unset = UNSET
+
+    updated_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
-            end_date = UNSET
-        elif isinstance(self.end_date, datetime.datetime):
-            end_date = self.end_date.isoformat()
-        else:
-            end_date = self.end_date
-
-        id = self.id
-
-        loyalty_program_id = self.loyalty_program_id
-
-        name = self.name
-
-        public_image = self.public_image
-
-        start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
-            start_date = UNSET
-        elif isinstance(self.start_date, datetime.datetime):
-            start_date = self.start_date.isoformat()
-        else:
-            start_date = self.start_date
-
-        state = self.state
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
-        else:
-            updated_at = self.updated_at
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if end_date is not UNSET:
-            field_dict["endDate"] = end_date
-        if id is not UNSET:
-            field_dict["id"] = id
-        if loyalty_program_id is not UNSET:
-            field_dict["loyaltyProgramId"] = loyalty_program_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if public_image is not UNSET:
-            field_dict["publicImage"] = public_image
-        if start_date is not UNSET:
-            field_dict["startDate"] = start_date
-        if state is not UNSET:
-            field_dict["state"] = state
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-
+        if self.created_at is not None:
+            field_dict["createdAt"] = (
+                format_datetime(self.created_at, "RewardPageItem.createdAt")
+                if isinstance(self.created_at, datetime.datetime)
+                else self.created_at
+            )
+        if self.end_date is not None:
+            field_dict["endDate"] = (
+                format_datetime(self.end_date, "RewardPageItem.endDate")
+                if isinstance(self.end_date, datetime.datetime)
+                else self.end_date
+            )
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.loyalty_program_id is not None:
+            field_dict["loyaltyProgramId"] = self.loyalty_program_id
+        if self.name is not None:
+            field_dict["name"] = self.name
+        if self.public_image is not None:
+            field_dict["publicImage"] = self.public_image
+        if self.start_date is not None:
+            field_dict["startDate"] = (
+                format_datetime(self.start_date, "RewardPageItem.startDate")
+                if isinstance(self.start_date, datetime.datetime)
+                else self.start_date
+            )
+        if self.state is not None:
+            field_dict["state"] = self.state
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = (
+                format_datetime(self.updated_at, "RewardPageItem.updatedAt")
+                if isinstance(self.updated_at, datetime.datetime)
+                else self.updated_at
+            )
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _created_at_raw = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | None | str | Unset
-        if _created_at_raw is None:
-            created_at = _created_at_raw
-        elif isinstance(_created_at_raw, Unset):
-            created_at = _created_at_raw
-        else:
+        _created_at_raw = d.pop("createdAt", None)
+        created_at: datetime.datetime | str | None = None
+        if _created_at_raw is not None:
             try:
-                if not isinstance(_created_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _created_at_raw
+                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+            except (TypeError, ValueError):
+                created_at = parse_timestamp(_created_at_raw)
+            else:
+                created_at = (
+                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-                created_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                created_at = cast(
-                    datetime.datetime | None | str | Unset, _created_at_raw
-                )
-
-        _end_date_raw = d.pop("endDate", UNSET)
-        end_date: datetime.datetime | None | str | Unset
-        if _end_date_raw is None:
-            end_date = _end_date_raw
-        elif isinstance(_end_date_raw, Unset):
-            end_date = _end_date_raw
-        else:
+        _end_date_raw = d.pop("endDate", None)
+        end_date: datetime.datetime | str | None = None
+        if _end_date_raw is not None:
             try:
-                if not isinstance(_end_date_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _end_date_raw
+                _end_date_dt = datetime.datetime.fromisoformat(_end_date_raw)
+            except (TypeError, ValueError):
+                end_date = parse_timestamp(_end_date_raw)
+            else:
+                end_date = (
+                    _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
                 )
 
-                end_date = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                end_date = cast(datetime.datetime | None | str | Unset, _end_date_raw)
+        id = d.pop("id", None)
 
-        id = d.pop("id", UNSET)
+        loyalty_program_id = d.pop("loyaltyProgramId", None)
 
-        loyalty_program_id = d.pop("loyaltyProgramId", UNSET)
+        name = d.pop("name", None)
 
-        name = d.pop("name", UNSET)
+        public_image = d.pop("publicImage", None)
 
-        public_image = d.pop("publicImage", UNSET)
-
-        _start_date_raw = d.pop("startDate", UNSET)
-        start_date: datetime.datetime | None | str | Unset
-        if _start_date_raw is None:
-            start_date = _start_date_raw
-        elif isinstance(_start_date_raw, Unset):
-            start_date = _start_date_raw
-        else:
+        _start_date_raw = d.pop("startDate", None)
+        start_date: datetime.datetime | str | None = None
+        if _start_date_raw is not None:
             try:
-                if not isinstance(_start_date_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _start_date_raw
+                _start_date_dt = datetime.datetime.fromisoformat(_start_date_raw)
+            except (TypeError, ValueError):
+                start_date = parse_timestamp(_start_date_raw)
+            else:
+                start_date = (
+                    _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
                 )
 
-                start_date = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                start_date = cast(
-                    datetime.datetime | None | str | Unset, _start_date_raw
-                )
+        state = d.pop("state", None)
 
-        state = d.pop("state", UNSET)
-
-        _updated_at_raw = d.pop("updatedAt", UNSET)
-        updated_at: datetime.datetime | None | str | Unset
-        if _updated_at_raw is None:
-            updated_at = _updated_at_raw
-        elif isinstance(_updated_at_raw, Unset):
-            updated_at = _updated_at_raw
-        else:
+        _updated_at_raw = d.pop("updatedAt", None)
+        updated_at: datetime.datetime | str | None = None
+        if _updated_at_raw is not None:
             try:
-                if not isinstance(_updated_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _updated_at_raw
-                )
-
-                updated_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                updated_at = cast(
-                    datetime.datetime | None | str | Unset, _updated_at_raw
+                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+            except (TypeError, ValueError):
+                updated_at = parse_timestamp(_updated_at_raw)
+            else:
+                updated_at = (
+                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
                 )
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.created_at = created_at
         _instance.end_date = end_date
@@ -216,10 +168,9 @@ class RewardPageItem:
         _instance.start_date = start_date
         _instance.state = state
         _instance.updated_at = updated_at
-        reward_page_item = _instance
 
-        reward_page_item.additional_properties = d
-        return reward_page_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

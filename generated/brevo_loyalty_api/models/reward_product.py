@@ -8,70 +8,62 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="RewardProduct")
 
 
 @_attrs_define
 class RewardProduct:
-    created_at: str | Unset = UNSET
-    image_ref: str | Unset = UNSET
-    product_id: str | Unset = UNSET
-    value: str | Unset = UNSET
+    created_at: str | None = None
+
+    image_ref: str | None = None
+
+    product_id: str | None = None
+
+    value: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created_at = self.created_at
-
-        image_ref = self.image_ref
-
-        product_id = self.product_id
-
-        value = self.value
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if image_ref is not UNSET:
-            field_dict["imageRef"] = image_ref
-        if product_id is not UNSET:
-            field_dict["productId"] = product_id
-        if value is not UNSET:
-            field_dict["value"] = value
-
+        if self.created_at is not None:
+            field_dict["createdAt"] = self.created_at
+        if self.image_ref is not None:
+            field_dict["imageRef"] = self.image_ref
+        if self.product_id is not None:
+            field_dict["productId"] = self.product_id
+        if self.value is not None:
+            field_dict["value"] = self.value
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        created_at = d.pop("createdAt", UNSET)
+        created_at = d.pop("createdAt", None)
 
-        image_ref = d.pop("imageRef", UNSET)
+        image_ref = d.pop("imageRef", None)
 
-        product_id = d.pop("productId", UNSET)
+        product_id = d.pop("productId", None)
 
-        value = d.pop("value", UNSET)
+        value = d.pop("value", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.created_at = created_at
         _instance.image_ref = image_ref
         _instance.product_id = product_id
         _instance.value = value
-        reward_product = _instance
 
-        reward_product.additional_properties = d
-        return reward_product
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.rule_condition import RuleCondition
     from ..models.rule_event import RuleEvent
@@ -24,151 +22,118 @@ T = TypeVar("T", bound="Rule")
 class Rule:
     """The rule that defines a reward."""
 
-    condition: RuleCondition | Unset = UNSET
+    condition: RuleCondition | None = None
     """ A boolean condition tree; `and`/`or` hold sub-conditions, `lhs op rhs` a comparison. """
-    created_at: str | Unset = UNSET
-    description: str | Unset = UNSET
-    event: RuleEvent | Unset = UNSET
-    is_internal: bool | Unset = UNSET
-    loyalty_program_id: str | Unset = UNSET
-    loyalty_version_id: int | Unset = UNSET
-    meta: RuleMeta | Unset = UNSET
-    name: str | Unset = UNSET
-    results: list[RuleResult] | Unset = UNSET
-    rule_id: str | Unset = UNSET
-    rule_type: str | Unset = UNSET
-    updated_at: str | Unset = UNSET
+
+    created_at: str | None = None
+
+    description: str | None = None
+
+    event: RuleEvent | None = None
+
+    is_internal: bool | None = None
+
+    loyalty_program_id: str | None = None
+
+    loyalty_version_id: int | None = None
+
+    meta: RuleMeta | None = None
+
+    name: str | None = None
+
+    results: list[RuleResult] | None = None
+
+    rule_id: str | None = None
+
+    rule_type: str | None = None
+
+    updated_at: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        condition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.condition, Unset):
-            condition = self.condition.to_dict()
-
-        created_at = self.created_at
-
-        description = self.description
-
-        event: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.event, Unset):
-            event = self.event.to_dict()
-
-        is_internal = self.is_internal
-
-        loyalty_program_id = self.loyalty_program_id
-
-        loyalty_version_id = self.loyalty_version_id
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        name = self.name
-
-        results: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.results, Unset):
-            results = []
-            for results_item_data in self.results:
-                results_item = results_item_data.to_dict()
-                results.append(results_item)
-
-        rule_id = self.rule_id
-
-        rule_type = self.rule_type
-
-        updated_at = self.updated_at
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if condition is not UNSET:
-            field_dict["condition"] = condition
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if description is not UNSET:
-            field_dict["description"] = description
-        if event is not UNSET:
-            field_dict["event"] = event
-        if is_internal is not UNSET:
-            field_dict["isInternal"] = is_internal
-        if loyalty_program_id is not UNSET:
-            field_dict["loyaltyProgramId"] = loyalty_program_id
-        if loyalty_version_id is not UNSET:
-            field_dict["loyaltyVersionId"] = loyalty_version_id
-        if meta is not UNSET:
-            field_dict["meta"] = meta
-        if name is not UNSET:
-            field_dict["name"] = name
-        if results is not UNSET:
-            field_dict["results"] = results
-        if rule_id is not UNSET:
-            field_dict["ruleId"] = rule_id
-        if rule_type is not UNSET:
-            field_dict["ruleType"] = rule_type
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-
+        if self.condition is not None:
+            field_dict["condition"] = self.condition.to_dict()
+        if self.created_at is not None:
+            field_dict["createdAt"] = self.created_at
+        if self.description is not None:
+            field_dict["description"] = self.description
+        if self.event is not None:
+            field_dict["event"] = self.event.to_dict()
+        if self.is_internal is not None:
+            field_dict["isInternal"] = self.is_internal
+        if self.loyalty_program_id is not None:
+            field_dict["loyaltyProgramId"] = self.loyalty_program_id
+        if self.loyalty_version_id is not None:
+            field_dict["loyaltyVersionId"] = self.loyalty_version_id
+        if self.meta is not None:
+            field_dict["meta"] = self.meta.to_dict()
+        if self.name is not None:
+            field_dict["name"] = self.name
+        if self.results is not None:
+            field_dict["results"] = [_i0.to_dict() for _i0 in self.results]
+        if self.rule_id is not None:
+            field_dict["ruleId"] = self.rule_id
+        if self.rule_type is not None:
+            field_dict["ruleType"] = self.rule_type
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = self.updated_at
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _condition = d.pop("condition", UNSET)
-        condition: RuleCondition | Unset
-        if isinstance(_condition, Unset):
-            condition = UNSET
-        else:
-            condition = RuleCondition.from_dict(_condition)
+        _condition_raw = d.pop("condition", None)
+        condition = (
+            None if _condition_raw is None else RuleCondition.from_dict(_condition_raw)
+        )
 
-        created_at = d.pop("createdAt", UNSET)
+        created_at = d.pop("createdAt", None)
 
-        description = d.pop("description", UNSET)
+        description = d.pop("description", None)
 
-        _event = d.pop("event", UNSET)
-        event: RuleEvent | Unset
-        if isinstance(_event, Unset):
-            event = UNSET
-        else:
-            event = RuleEvent.from_dict(_event)
+        _event_raw = d.pop("event", None)
+        event = None if _event_raw is None else RuleEvent.from_dict(_event_raw)
 
-        is_internal = d.pop("isInternal", UNSET)
+        is_internal = d.pop("isInternal", None)
 
-        loyalty_program_id = d.pop("loyaltyProgramId", UNSET)
+        loyalty_program_id = d.pop("loyaltyProgramId", None)
 
-        loyalty_version_id = d.pop("loyaltyVersionId", UNSET)
+        loyalty_version_id = d.pop("loyaltyVersionId", None)
 
-        _meta = d.pop("meta", UNSET)
-        meta: RuleMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = RuleMeta.from_dict(_meta)
+        _meta_raw = d.pop("meta", None)
+        meta = None if _meta_raw is None else RuleMeta.from_dict(_meta_raw)
 
-        name = d.pop("name", UNSET)
+        name = d.pop("name", None)
 
-        _results = d.pop("results", UNSET)
-        results: list[RuleResult] | Unset = UNSET
-        if _results is not UNSET:
-            results = []
-            for results_item_data in _results:
-                results_item = RuleResult.from_dict(results_item_data)
+        _results_raw = d.pop("results", None)
+        results: list[RuleResult] | None = None
+        if _results_raw is not None:
+            if type(_results_raw) is not list:
+                raise TypeError(
+                    f"Rule.results expects a JSON array, got {type(_results_raw).__name__}"
+                )
+            results = [
+                RuleResult.from_dict(_i0) for _i0 in _results_raw if _i0 is not None
+            ]
 
-                results.append(results_item)
+        rule_id = d.pop("ruleId", None)
 
-        rule_id = d.pop("ruleId", UNSET)
+        rule_type = d.pop("ruleType", None)
 
-        rule_type = d.pop("ruleType", UNSET)
-
-        updated_at = d.pop("updatedAt", UNSET)
+        updated_at = d.pop("updatedAt", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.condition = condition
         _instance.created_at = created_at
@@ -183,10 +148,9 @@ class Rule:
         _instance.rule_id = rule_id
         _instance.rule_type = rule_type
         _instance.updated_at = updated_at
-        rule = _instance
 
-        rule.additional_properties = d
-        return rule
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.rule_value import RuleValue
@@ -21,142 +19,93 @@ T = TypeVar("T", bound="RuleCondition")
 class RuleCondition:
     """A boolean condition tree; `and`/`or` hold sub-conditions, `lhs op rhs` a comparison."""
 
-    and_: list[None | RuleCondition] | Unset = UNSET
-    lhs: RuleValue | Unset = UNSET
+    and_: list[RuleCondition | None] | None = None
+
+    lhs: RuleValue | None = None
     """ An operand; usually exactly one of its keys is set. """
-    op: str | Unset = UNSET
+
+    op: str | None = None
     """ Comparison or logical operator. """
-    or_: list[None | RuleCondition] | Unset = UNSET
-    rhs: RuleValue | Unset = UNSET
+
+    or_: list[RuleCondition | None] | None = None
+
+    rhs: RuleValue | None = None
     """ An operand; usually exactly one of its keys is set. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        and_: list[dict[str, Any] | None] | Unset = UNSET
-        if not isinstance(self.and_, Unset):
-            and_ = []
-            for and_item_data in self.and_:
-                and_item: dict[str, Any] | None
-                if isinstance(and_item_data, RuleCondition):
-                    and_item = and_item_data.to_dict()
-                else:
-                    and_item = and_item_data
-                and_.append(and_item)
-
-        lhs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lhs, Unset):
-            lhs = self.lhs.to_dict()
-
-        op = self.op
-
-        or_: list[dict[str, Any] | None] | Unset = UNSET
-        if not isinstance(self.or_, Unset):
-            or_ = []
-            for or_item_data in self.or_:
-                or_item: dict[str, Any] | None
-                if isinstance(or_item_data, RuleCondition):
-                    or_item = or_item_data.to_dict()
-                else:
-                    or_item = or_item_data
-                or_.append(or_item)
-
-        rhs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.rhs, Unset):
-            rhs = self.rhs.to_dict()
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if and_ is not UNSET:
-            field_dict["and"] = and_
-        if lhs is not UNSET:
-            field_dict["lhs"] = lhs
-        if op is not UNSET:
-            field_dict["op"] = op
-        if or_ is not UNSET:
-            field_dict["or"] = or_
-        if rhs is not UNSET:
-            field_dict["rhs"] = rhs
-
+        if self.and_ is not None:
+            field_dict["and"] = [
+                None if _i0 is None else _i0.to_dict() for _i0 in self.and_
+            ]
+        if self.lhs is not None:
+            field_dict["lhs"] = self.lhs.to_dict()
+        if self.op is not None:
+            field_dict["op"] = self.op
+        if self.or_ is not None:
+            field_dict["or"] = [
+                None if _i0 is None else _i0.to_dict() for _i0 in self.or_
+            ]
+        if self.rhs is not None:
+            field_dict["rhs"] = self.rhs.to_dict()
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _and_ = d.pop("and", UNSET)
-        and_: list[None | RuleCondition] | Unset = UNSET
-        if _and_ is not UNSET:
-            and_ = []
-            for and_item_data in _and_:
-                and_item: None | RuleCondition
-                if and_item_data is None:
-                    and_item = and_item_data
-                else:
-                    try:
-                        if not isinstance(and_item_data, dict):
-                            raise TypeError()
-                        and_item_type_0 = RuleCondition.from_dict(and_item_data)
+        _and__raw = d.pop("and", None)
+        and_: list[RuleCondition | None] | None = None
+        if _and__raw is not None:
+            if type(_and__raw) is not list:
+                raise TypeError(
+                    f"RuleCondition.and expects a JSON array, got {type(_and__raw).__name__}"
+                )
+            and_ = [
+                None if _i0 is None else RuleCondition.from_dict(_i0)
+                for _i0 in _and__raw
+            ]
 
-                        and_item = and_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        and_item = cast(None | RuleCondition, and_item_data)
+        _lhs_raw = d.pop("lhs", None)
+        lhs = None if _lhs_raw is None else RuleValue.from_dict(_lhs_raw)
 
-                and_.append(and_item)
+        op = d.pop("op", None)
 
-        _lhs = d.pop("lhs", UNSET)
-        lhs: RuleValue | Unset
-        if isinstance(_lhs, Unset):
-            lhs = UNSET
-        else:
-            lhs = RuleValue.from_dict(_lhs)
+        _or__raw = d.pop("or", None)
+        or_: list[RuleCondition | None] | None = None
+        if _or__raw is not None:
+            if type(_or__raw) is not list:
+                raise TypeError(
+                    f"RuleCondition.or expects a JSON array, got {type(_or__raw).__name__}"
+                )
+            or_ = [
+                None if _i0 is None else RuleCondition.from_dict(_i0)
+                for _i0 in _or__raw
+            ]
 
-        op = d.pop("op", UNSET)
-
-        _or_ = d.pop("or", UNSET)
-        or_: list[None | RuleCondition] | Unset = UNSET
-        if _or_ is not UNSET:
-            or_ = []
-            for or_item_data in _or_:
-                or_item: None | RuleCondition
-                if or_item_data is None:
-                    or_item = or_item_data
-                else:
-                    try:
-                        if not isinstance(or_item_data, dict):
-                            raise TypeError()
-                        or_item_type_0 = RuleCondition.from_dict(or_item_data)
-
-                        or_item = or_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        or_item = cast(None | RuleCondition, or_item_data)
-
-                or_.append(or_item)
-
-        _rhs = d.pop("rhs", UNSET)
-        rhs: RuleValue | Unset
-        if isinstance(_rhs, Unset):
-            rhs = UNSET
-        else:
-            rhs = RuleValue.from_dict(_rhs)
+        _rhs_raw = d.pop("rhs", None)
+        rhs = None if _rhs_raw is None else RuleValue.from_dict(_rhs_raw)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.and_ = and_
         _instance.lhs = lhs
         _instance.op = op
         _instance.or_ = or_
         _instance.rhs = rhs
-        rule_condition = _instance
 
-        rule_condition.additional_properties = d
-        return rule_condition
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RuleNode")
 
@@ -17,137 +15,96 @@ T = TypeVar("T", bound="RuleNode")
 class RuleNode:
     """An expression node; `op` applied to `args`, or a literal."""
 
-    args: list[None | RuleNode] | Unset = UNSET
-    array: list[None | RuleNode] | Unset = UNSET
-    boolean: bool | Unset = UNSET
-    description: str | Unset = UNSET
-    float_: float | Unset = UNSET
-    int_: int | Unset = UNSET
-    op: str | Unset = UNSET
+    args: list[RuleNode | None] | None = None
+
+    array: list[RuleNode | None] | None = None
+
+    boolean: bool | None = None
+
+    description: str | None = None
+
+    float_: float | None = None
+
+    int_: int | None = None
+
+    op: str | None = None
     """ Operator or function name. """
-    string: str | Unset = UNSET
+
+    string: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        args: list[dict[str, Any] | None] | Unset = UNSET
-        if not isinstance(self.args, Unset):
-            args = []
-            for args_item_data in self.args:
-                args_item: dict[str, Any] | None
-                if isinstance(args_item_data, RuleNode):
-                    args_item = args_item_data.to_dict()
-                else:
-                    args_item = args_item_data
-                args.append(args_item)
-
-        array: list[dict[str, Any] | None] | Unset = UNSET
-        if not isinstance(self.array, Unset):
-            array = []
-            for array_item_data in self.array:
-                array_item: dict[str, Any] | None
-                if isinstance(array_item_data, RuleNode):
-                    array_item = array_item_data.to_dict()
-                else:
-                    array_item = array_item_data
-                array.append(array_item)
-
-        boolean = self.boolean
-
-        description = self.description
-
-        float_ = self.float_
-
-        int_ = self.int_
-
-        op = self.op
-
-        string = self.string
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if args is not UNSET:
-            field_dict["args"] = args
-        if array is not UNSET:
-            field_dict["array"] = array
-        if boolean is not UNSET:
-            field_dict["boolean"] = boolean
-        if description is not UNSET:
-            field_dict["description"] = description
-        if float_ is not UNSET:
-            field_dict["float"] = float_
-        if int_ is not UNSET:
-            field_dict["int"] = int_
-        if op is not UNSET:
-            field_dict["op"] = op
-        if string is not UNSET:
-            field_dict["string"] = string
-
+        if self.args is not None:
+            field_dict["args"] = [
+                None if _i0 is None else _i0.to_dict() for _i0 in self.args
+            ]
+        if self.array is not None:
+            field_dict["array"] = [
+                None if _i0 is None else _i0.to_dict() for _i0 in self.array
+            ]
+        if self.boolean is not None:
+            field_dict["boolean"] = self.boolean
+        if self.description is not None:
+            field_dict["description"] = self.description
+        if self.float_ is not None:
+            field_dict["float"] = self.float_
+        if self.int_ is not None:
+            field_dict["int"] = self.int_
+        if self.op is not None:
+            field_dict["op"] = self.op
+        if self.string is not None:
+            field_dict["string"] = self.string
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _args = d.pop("args", UNSET)
-        args: list[None | RuleNode] | Unset = UNSET
-        if _args is not UNSET:
-            args = []
-            for args_item_data in _args:
-                args_item: None | RuleNode
-                if args_item_data is None:
-                    args_item = args_item_data
-                else:
-                    try:
-                        if not isinstance(args_item_data, dict):
-                            raise TypeError()
-                        args_item_type_0 = RuleNode.from_dict(args_item_data)
+        _args_raw = d.pop("args", None)
+        args: list[RuleNode | None] | None = None
+        if _args_raw is not None:
+            if type(_args_raw) is not list:
+                raise TypeError(
+                    f"RuleNode.args expects a JSON array, got {type(_args_raw).__name__}"
+                )
+            args = [
+                None if _i0 is None else RuleNode.from_dict(_i0) for _i0 in _args_raw
+            ]
 
-                        args_item = args_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        args_item = cast(None | RuleNode, args_item_data)
+        _array_raw = d.pop("array", None)
+        array: list[RuleNode | None] | None = None
+        if _array_raw is not None:
+            if type(_array_raw) is not list:
+                raise TypeError(
+                    f"RuleNode.array expects a JSON array, got {type(_array_raw).__name__}"
+                )
+            array = [
+                None if _i0 is None else RuleNode.from_dict(_i0) for _i0 in _array_raw
+            ]
 
-                args.append(args_item)
+        boolean = d.pop("boolean", None)
 
-        _array = d.pop("array", UNSET)
-        array: list[None | RuleNode] | Unset = UNSET
-        if _array is not UNSET:
-            array = []
-            for array_item_data in _array:
-                array_item: None | RuleNode
-                if array_item_data is None:
-                    array_item = array_item_data
-                else:
-                    try:
-                        if not isinstance(array_item_data, dict):
-                            raise TypeError()
-                        array_item_type_0 = RuleNode.from_dict(array_item_data)
+        description = d.pop("description", None)
 
-                        array_item = array_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        array_item = cast(None | RuleNode, array_item_data)
+        float_ = d.pop("float", None)
 
-                array.append(array_item)
+        int_ = d.pop("int", None)
 
-        boolean = d.pop("boolean", UNSET)
+        op = d.pop("op", None)
 
-        description = d.pop("description", UNSET)
-
-        float_ = d.pop("float", UNSET)
-
-        int_ = d.pop("int", UNSET)
-
-        op = d.pop("op", UNSET)
-
-        string = d.pop("string", UNSET)
+        string = d.pop("string", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.args = args
         _instance.array = array
@@ -157,10 +114,9 @@ class RuleNode:
         _instance.int_ = int_
         _instance.op = op
         _instance.string = string
-        rule_node = _instance
 
-        rule_node.additional_properties = d
-        return rule_node
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

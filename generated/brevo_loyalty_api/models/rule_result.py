@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.rule_result_parameter import RuleResultParameter
 
@@ -19,67 +17,61 @@ T = TypeVar("T", bound="RuleResult")
 
 @_attrs_define
 class RuleResult:
-    action: str | Unset = UNSET
-    parameters: list[RuleResultParameter] | Unset = UNSET
-    service: str | Unset = UNSET
+    action: str | None = None
+
+    parameters: list[RuleResultParameter] | None = None
+
+    service: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        action = self.action
-
-        parameters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.parameters, Unset):
-            parameters = []
-            for parameters_item_data in self.parameters:
-                parameters_item = parameters_item_data.to_dict()
-                parameters.append(parameters_item)
-
-        service = self.service
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if action is not UNSET:
-            field_dict["action"] = action
-        if parameters is not UNSET:
-            field_dict["parameters"] = parameters
-        if service is not UNSET:
-            field_dict["service"] = service
-
+        if self.action is not None:
+            field_dict["action"] = self.action
+        if self.parameters is not None:
+            field_dict["parameters"] = [_i0.to_dict() for _i0 in self.parameters]
+        if self.service is not None:
+            field_dict["service"] = self.service
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        action = d.pop("action", UNSET)
+        action = d.pop("action", None)
 
-        _parameters = d.pop("parameters", UNSET)
-        parameters: list[RuleResultParameter] | Unset = UNSET
-        if _parameters is not UNSET:
-            parameters = []
-            for parameters_item_data in _parameters:
-                parameters_item = RuleResultParameter.from_dict(parameters_item_data)
+        _parameters_raw = d.pop("parameters", None)
+        parameters: list[RuleResultParameter] | None = None
+        if _parameters_raw is not None:
+            if type(_parameters_raw) is not list:
+                raise TypeError(
+                    f"RuleResult.parameters expects a JSON array, got {type(_parameters_raw).__name__}"
+                )
+            parameters = [
+                RuleResultParameter.from_dict(_i0)
+                for _i0 in _parameters_raw
+                if _i0 is not None
+            ]
 
-                parameters.append(parameters_item)
-
-        service = d.pop("service", UNSET)
+        service = d.pop("service", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.action = action
         _instance.parameters = parameters
         _instance.service = service
-        rule_result = _instance
 
-        rule_result.additional_properties = d
-        return rule_result
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.rule_value import RuleValue
 
@@ -19,55 +17,45 @@ T = TypeVar("T", bound="RuleResultParameter")
 
 @_attrs_define
 class RuleResultParameter:
-    name: str | Unset = UNSET
-    value: RuleValue | Unset = UNSET
+    name: str | None = None
+
+    value: RuleValue | None = None
     """ An operand; usually exactly one of its keys is set. """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        value: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.value, Unset):
-            value = self.value.to_dict()
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if value is not UNSET:
-            field_dict["value"] = value
-
+        if self.name is not None:
+            field_dict["name"] = self.name
+        if self.value is not None:
+            field_dict["value"] = self.value.to_dict()
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        name = d.pop("name", None)
 
-        _value = d.pop("value", UNSET)
-        value: RuleValue | Unset
-        if isinstance(_value, Unset):
-            value = UNSET
-        else:
-            value = RuleValue.from_dict(_value)
+        _value_raw = d.pop("value", None)
+        value = None if _value_raw is None else RuleValue.from_dict(_value_raw)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.name = name
         _instance.value = value
-        rule_result_parameter = _instance
 
-        rule_result_parameter.additional_properties = d
-        return rule_result_parameter
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

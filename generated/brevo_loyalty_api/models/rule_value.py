@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.rule_node import RuleNode
@@ -21,120 +19,91 @@ T = TypeVar("T", bound="RuleValue")
 class RuleValue:
     """An operand; usually exactly one of its keys is set."""
 
-    array: list[None | RuleValue] | Unset = UNSET
-    boolean: bool | Unset = UNSET
-    contact_property: str | Unset = UNSET
+    array: list[RuleValue | None] | None = None
+
+    boolean: bool | None = None
+
+    contact_property: str | None = None
     """ Name of a contact attribute. """
-    date: str | Unset = UNSET
+
+    date: str | None = None
     """ Date literal, as written in the rule (not parsed). """
-    event_property: str | Unset = UNSET
+
+    event_property: str | None = None
     """ Name of an event property. """
-    expression: RuleNode | Unset = UNSET
+
+    expression: RuleNode | None = None
     """ An expression node; `op` applied to `args`, or a literal. """
-    number: float | Unset = UNSET
-    string: str | Unset = UNSET
+
+    number: float | None = None
+
+    string: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        array: list[dict[str, Any] | None] | Unset = UNSET
-        if not isinstance(self.array, Unset):
-            array = []
-            for array_item_data in self.array:
-                array_item: dict[str, Any] | None
-                if isinstance(array_item_data, RuleValue):
-                    array_item = array_item_data.to_dict()
-                else:
-                    array_item = array_item_data
-                array.append(array_item)
-
-        boolean = self.boolean
-
-        contact_property = self.contact_property
-
-        date = self.date
-
-        event_property = self.event_property
-
-        expression: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.expression, Unset):
-            expression = self.expression.to_dict()
-
-        number = self.number
-
-        string = self.string
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if array is not UNSET:
-            field_dict["array"] = array
-        if boolean is not UNSET:
-            field_dict["boolean"] = boolean
-        if contact_property is not UNSET:
-            field_dict["contactProperty"] = contact_property
-        if date is not UNSET:
-            field_dict["date"] = date
-        if event_property is not UNSET:
-            field_dict["eventProperty"] = event_property
-        if expression is not UNSET:
-            field_dict["expression"] = expression
-        if number is not UNSET:
-            field_dict["number"] = number
-        if string is not UNSET:
-            field_dict["string"] = string
-
+        if self.array is not None:
+            field_dict["array"] = [
+                None if _i0 is None else _i0.to_dict() for _i0 in self.array
+            ]
+        if self.boolean is not None:
+            field_dict["boolean"] = self.boolean
+        if self.contact_property is not None:
+            field_dict["contactProperty"] = self.contact_property
+        if self.date is not None:
+            field_dict["date"] = self.date
+        if self.event_property is not None:
+            field_dict["eventProperty"] = self.event_property
+        if self.expression is not None:
+            field_dict["expression"] = self.expression.to_dict()
+        if self.number is not None:
+            field_dict["number"] = self.number
+        if self.string is not None:
+            field_dict["string"] = self.string
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _array = d.pop("array", UNSET)
-        array: list[None | RuleValue] | Unset = UNSET
-        if _array is not UNSET:
-            array = []
-            for array_item_data in _array:
-                array_item: None | RuleValue
-                if array_item_data is None:
-                    array_item = array_item_data
-                else:
-                    try:
-                        if not isinstance(array_item_data, dict):
-                            raise TypeError()
-                        array_item_type_0 = RuleValue.from_dict(array_item_data)
+        _array_raw = d.pop("array", None)
+        array: list[RuleValue | None] | None = None
+        if _array_raw is not None:
+            if type(_array_raw) is not list:
+                raise TypeError(
+                    f"RuleValue.array expects a JSON array, got {type(_array_raw).__name__}"
+                )
+            array = [
+                None if _i0 is None else RuleValue.from_dict(_i0) for _i0 in _array_raw
+            ]
 
-                        array_item = array_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        array_item = cast(None | RuleValue, array_item_data)
+        boolean = d.pop("boolean", None)
 
-                array.append(array_item)
+        contact_property = d.pop("contactProperty", None)
 
-        boolean = d.pop("boolean", UNSET)
+        date = d.pop("date", None)
 
-        contact_property = d.pop("contactProperty", UNSET)
+        event_property = d.pop("eventProperty", None)
 
-        date = d.pop("date", UNSET)
+        _expression_raw = d.pop("expression", None)
+        expression = (
+            None if _expression_raw is None else RuleNode.from_dict(_expression_raw)
+        )
 
-        event_property = d.pop("eventProperty", UNSET)
+        number = d.pop("number", None)
 
-        _expression = d.pop("expression", UNSET)
-        expression: RuleNode | Unset
-        if isinstance(_expression, Unset):
-            expression = UNSET
-        else:
-            expression = RuleNode.from_dict(_expression)
-
-        number = d.pop("number", UNSET)
-
-        string = d.pop("string", UNSET)
+        string = d.pop("string", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.array = array
         _instance.boolean = boolean
@@ -144,10 +113,9 @@ class RuleValue:
         _instance.expression = expression
         _instance.number = number
         _instance.string = string
-        rule_value = _instance
 
-        rule_value.additional_properties = d
-        return rule_value
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -9,8 +9,6 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="ValidateRewardRequest")
 
 
@@ -18,75 +16,66 @@ T = TypeVar("T", bound="ValidateRewardRequest")
 class ValidateRewardRequest:
     """Give one of `contactId` or `loyaltySubscriptionId`, or one of `code` or `attributedRewardId`."""
 
-    attributed_reward_id: UUID | Unset = UNSET
-    code: str | Unset = UNSET
-    contact_id: int | Unset = UNSET
-    loyalty_subscription_id: str | Unset = UNSET
-    point_of_sell_id: str | Unset = UNSET
-    reward_id: str | Unset = UNSET
+    attributed_reward_id: UUID | None = None
+
+    code: str | None = None
+
+    contact_id: int | None = None
+
+    loyalty_subscription_id: str | None = None
+
+    point_of_sell_id: str | None = None
+
+    reward_id: str | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        attributed_reward_id: str | Unset = UNSET
-        if not isinstance(self.attributed_reward_id, Unset):
-            attributed_reward_id = str(self.attributed_reward_id)
-
-        code = self.code
-
-        contact_id = self.contact_id
-
-        loyalty_subscription_id = self.loyalty_subscription_id
-
-        point_of_sell_id = self.point_of_sell_id
-
-        reward_id = self.reward_id
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if attributed_reward_id is not UNSET:
-            field_dict["attributedRewardId"] = attributed_reward_id
-        if code is not UNSET:
-            field_dict["code"] = code
-        if contact_id is not UNSET:
-            field_dict["contactId"] = contact_id
-        if loyalty_subscription_id is not UNSET:
-            field_dict["loyaltySubscriptionId"] = loyalty_subscription_id
-        if point_of_sell_id is not UNSET:
-            field_dict["pointOfSellId"] = point_of_sell_id
-        if reward_id is not UNSET:
-            field_dict["rewardId"] = reward_id
-
+        if self.attributed_reward_id is not None:
+            field_dict["attributedRewardId"] = str(self.attributed_reward_id)
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.contact_id is not None:
+            field_dict["contactId"] = self.contact_id
+        if self.loyalty_subscription_id is not None:
+            field_dict["loyaltySubscriptionId"] = self.loyalty_subscription_id
+        if self.point_of_sell_id is not None:
+            field_dict["pointOfSellId"] = self.point_of_sell_id
+        if self.reward_id is not None:
+            field_dict["rewardId"] = self.reward_id
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _attributed_reward_id = d.pop("attributedRewardId", UNSET)
-        attributed_reward_id: UUID | Unset
-        if isinstance(_attributed_reward_id, Unset):
-            attributed_reward_id = UNSET
-        else:
-            attributed_reward_id = UUID(_attributed_reward_id)
+        _attributed_reward_id_raw = d.pop("attributedRewardId", None)
+        attributed_reward_id = (
+            None
+            if _attributed_reward_id_raw is None
+            else UUID(_attributed_reward_id_raw)
+        )
 
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        contact_id = d.pop("contactId", UNSET)
+        contact_id = d.pop("contactId", None)
 
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", UNSET)
+        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
 
-        point_of_sell_id = d.pop("pointOfSellId", UNSET)
+        point_of_sell_id = d.pop("pointOfSellId", None)
 
-        reward_id = d.pop("rewardId", UNSET)
+        reward_id = d.pop("rewardId", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.attributed_reward_id = attributed_reward_id
         _instance.code = code
@@ -94,10 +83,9 @@ class ValidateRewardRequest:
         _instance.loyalty_subscription_id = loyalty_subscription_id
         _instance.point_of_sell_id = point_of_sell_id
         _instance.reward_id = reward_id
-        validate_reward_request = _instance
 
-        validate_reward_request.additional_properties = d
-        return validate_reward_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

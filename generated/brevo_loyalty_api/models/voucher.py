@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import format_datetime, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.voucher_meta import VoucherMeta
@@ -22,190 +22,146 @@ T = TypeVar("T", bound="Voucher")
 class Voucher:
     """A voucher (attributed reward)."""
 
-    code: str | Unset = UNSET
-    consumed_at: str | Unset = UNSET
+    code: str | None = None
+
+    consumed_at: str | None = None
     """ When the voucher was used, as the server formats it (not parsed). """
-    contact_id: int | Unset = UNSET
-    created_at: datetime.datetime | None | str | Unset = UNSET
+
+    contact_id: int | None = None
+
+    created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    expiration_date: datetime.datetime | None | str | Unset = UNSET
+
+    expiration_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    id: str | Unset = UNSET
+
+    id: str | None = None
     """ Voucher (attributed reward) ID. """
-    loyalty_program_id: str | Unset = UNSET
-    meta: VoucherMeta | Unset = UNSET
-    reward_id: str | Unset = UNSET
-    updated_at: datetime.datetime | None | str | Unset = UNSET
+
+    loyalty_program_id: str | None = None
+
+    meta: VoucherMeta | None = None
+
+    reward_id: str | None = None
+
+    updated_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-    value: float | Unset = UNSET
+
+    value: float | None = None
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        consumed_at = self.consumed_at
-
-        contact_id = self.contact_id
-
-        created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
-            created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        expiration_date: None | str | Unset
-        if isinstance(self.expiration_date, Unset):
-            expiration_date = UNSET
-        elif isinstance(self.expiration_date, datetime.datetime):
-            expiration_date = self.expiration_date.isoformat()
-        else:
-            expiration_date = self.expiration_date
-
-        id = self.id
-
-        loyalty_program_id = self.loyalty_program_id
-
-        meta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.meta, Unset):
-            meta = self.meta.to_dict()
-
-        reward_id = self.reward_id
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
-        else:
-            updated_at = self.updated_at
-
-        value = self.value
-
+        """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
-        if consumed_at is not UNSET:
-            field_dict["consumedAt"] = consumed_at
-        if contact_id is not UNSET:
-            field_dict["contactId"] = contact_id
-        if created_at is not UNSET:
-            field_dict["createdAt"] = created_at
-        if expiration_date is not UNSET:
-            field_dict["expirationDate"] = expiration_date
-        if id is not UNSET:
-            field_dict["id"] = id
-        if loyalty_program_id is not UNSET:
-            field_dict["loyaltyProgramId"] = loyalty_program_id
-        if meta is not UNSET:
-            field_dict["meta"] = meta
-        if reward_id is not UNSET:
-            field_dict["rewardId"] = reward_id
-        if updated_at is not UNSET:
-            field_dict["updatedAt"] = updated_at
-        if value is not UNSET:
-            field_dict["value"] = value
-
+        if self.code is not None:
+            field_dict["code"] = self.code
+        if self.consumed_at is not None:
+            field_dict["consumedAt"] = self.consumed_at
+        if self.contact_id is not None:
+            field_dict["contactId"] = self.contact_id
+        if self.created_at is not None:
+            field_dict["createdAt"] = (
+                format_datetime(self.created_at, "Voucher.createdAt")
+                if isinstance(self.created_at, datetime.datetime)
+                else self.created_at
+            )
+        if self.expiration_date is not None:
+            field_dict["expirationDate"] = (
+                format_datetime(self.expiration_date, "Voucher.expirationDate")
+                if isinstance(self.expiration_date, datetime.datetime)
+                else self.expiration_date
+            )
+        if self.id is not None:
+            field_dict["id"] = self.id
+        if self.loyalty_program_id is not None:
+            field_dict["loyaltyProgramId"] = self.loyalty_program_id
+        if self.meta is not None:
+            field_dict["meta"] = self.meta.to_dict()
+        if self.reward_id is not None:
+            field_dict["rewardId"] = self.reward_id
+        if self.updated_at is not None:
+            field_dict["updatedAt"] = (
+                format_datetime(self.updated_at, "Voucher.updatedAt")
+                if isinstance(self.updated_at, datetime.datetime)
+                else self.updated_at
+            )
+        if self.value is not None:
+            field_dict["value"] = self.value
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Parse a JSON object; a field that is absent or null reads as None."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        code = d.pop("code", None)
 
-        consumed_at = d.pop("consumedAt", UNSET)
+        consumed_at = d.pop("consumedAt", None)
 
-        contact_id = d.pop("contactId", UNSET)
+        contact_id = d.pop("contactId", None)
 
-        _created_at_raw = d.pop("createdAt", UNSET)
-        created_at: datetime.datetime | None | str | Unset
-        if _created_at_raw is None:
-            created_at = _created_at_raw
-        elif isinstance(_created_at_raw, Unset):
-            created_at = _created_at_raw
-        else:
+        _created_at_raw = d.pop("createdAt", None)
+        created_at: datetime.datetime | str | None = None
+        if _created_at_raw is not None:
             try:
-                if not isinstance(_created_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _created_at_raw
+                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+            except (TypeError, ValueError):
+                created_at = parse_timestamp(_created_at_raw)
+            else:
+                created_at = (
+                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-                created_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                created_at = cast(
-                    datetime.datetime | None | str | Unset, _created_at_raw
-                )
-
-        _expiration_date_raw = d.pop("expirationDate", UNSET)
-        expiration_date: datetime.datetime | None | str | Unset
-        if _expiration_date_raw is None:
-            expiration_date = _expiration_date_raw
-        elif isinstance(_expiration_date_raw, Unset):
-            expiration_date = _expiration_date_raw
-        else:
+        _expiration_date_raw = d.pop("expirationDate", None)
+        expiration_date: datetime.datetime | str | None = None
+        if _expiration_date_raw is not None:
             try:
-                if not isinstance(_expiration_date_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
+                _expiration_date_dt = datetime.datetime.fromisoformat(
                     _expiration_date_raw
                 )
-
-                expiration_date = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                expiration_date = cast(
-                    datetime.datetime | None | str | Unset, _expiration_date_raw
+            except (TypeError, ValueError):
+                expiration_date = parse_timestamp(_expiration_date_raw)
+            else:
+                expiration_date = (
+                    _expiration_date_raw
+                    if _expiration_date_dt.tzinfo is None
+                    else _expiration_date_dt
                 )
 
-        id = d.pop("id", UNSET)
+        id = d.pop("id", None)
 
-        loyalty_program_id = d.pop("loyaltyProgramId", UNSET)
+        loyalty_program_id = d.pop("loyaltyProgramId", None)
 
-        _meta = d.pop("meta", UNSET)
-        meta: VoucherMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = VoucherMeta.from_dict(_meta)
+        _meta_raw = d.pop("meta", None)
+        meta = None if _meta_raw is None else VoucherMeta.from_dict(_meta_raw)
 
-        reward_id = d.pop("rewardId", UNSET)
+        reward_id = d.pop("rewardId", None)
 
-        _updated_at_raw = d.pop("updatedAt", UNSET)
-        updated_at: datetime.datetime | None | str | Unset
-        if _updated_at_raw is None:
-            updated_at = _updated_at_raw
-        elif isinstance(_updated_at_raw, Unset):
-            updated_at = _updated_at_raw
-        else:
+        _updated_at_raw = d.pop("updatedAt", None)
+        updated_at: datetime.datetime | str | None = None
+        if _updated_at_raw is not None:
             try:
-                if not isinstance(_updated_at_raw, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    _updated_at_raw
+                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+            except (TypeError, ValueError):
+                updated_at = parse_timestamp(_updated_at_raw)
+            else:
+                updated_at = (
+                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
                 )
 
-                updated_at = componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                updated_at = cast(
-                    datetime.datetime | None | str | Unset, _updated_at_raw
-                )
-
-        value = d.pop("value", UNSET)
+        value = d.pop("value", None)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
-        # (`_instance`: a property may share the model's own snake-case name, e.g. Error.error.)
         _instance = cls.__new__(cls)
         _instance.code = code
         _instance.consumed_at = consumed_at
@@ -218,10 +174,9 @@ class Voucher:
         _instance.reward_id = reward_id
         _instance.updated_at = updated_at
         _instance.value = value
-        voucher = _instance
 
-        voucher.additional_properties = d
-        return voucher
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:
