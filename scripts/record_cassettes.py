@@ -22,10 +22,12 @@ two flags, so it cannot start by accident.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,40 @@ PAGING_CONTACT_ID = 500
 LIVE_URL = "https://api.brevo.com/v3"
 # The replay modules whose tests each record one cassette (the others check the cassettes).
 SCENARIO_MODULES = ("test_replay_overlay.py", "test_replay_generated.py")
+# Every scenario starts on the seeded world, at this instant, with ids drawn from its own name.
+SCENARIO_START = START + timedelta(days=1)
+SCENARIO_FILE = ".scenario"
+
+
+class _ScenarioSandbox(Sandbox):
+    """A sandbox that restarts from the seeded world whenever the recorded scenario changes.
+
+    The replay conftest writes the running test's name to ``scenario_file``; each scenario then
+    sees the same world, clock and id sequence whatever ran before it, so re-recording after a
+    change to one scenario rewrites only that scenario's cassette.
+    """
+
+    def __init__(self, scenario_file: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._scenario_file = scenario_file
+        self._scenario = ""
+        self._baseline: dict[str, Any] = {}
+
+    def freeze(self) -> None:
+        """Take the seeded world as every scenario's starting point."""
+        self._baseline = copy.deepcopy(self.programs)
+
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> Any:
+        scenario = self._scenario_file.read_text() if self._scenario_file.exists() else ""
+        if scenario != self._scenario:
+            with self.lock:
+                self._scenario = scenario
+                self.programs = copy.deepcopy(self._baseline)
+                clock = ManualClock(SCENARIO_START, step=STEP)
+                self.restart(seed=f"{SEED}:{scenario}", clock=clock)
+        return super().handle(method, target, headers, body)
 
 
 def seed_world(sandbox: Sandbox) -> dict[str, Any]:
@@ -55,14 +91,31 @@ def seed_world(sandbox: Sandbox) -> dict[str, Any]:
         sandbox.configure_reward(program_id, reward_id, **config)
         return reward_id
 
-    coffee = reward(
-        "Free coffee",
+    # The coffee reward carries every field the sandbox models, so that the cassettes hold
+    # every response field (tests/replay/test_field_coverage.py).
+    coffee = sandbox.create_reward(
+        program_id,
+        name="Free coffee",
+        public_name="Free coffee",
+        public_description="One coffee, any size.",
+        public_image="https://images.sandbox.invalid/coffee.png",
+    ).id
+    sandbox.configure_reward(
+        program_id,
+        coffee,
         code_pool_id=pool_id,
         expiration_value=1,
         expiration_unit="month",
         expiration_modifier="endOfPeriod",
         value=1.0,
         unit="cups",
+        attribution_per_consumer=1000,
+        redeem_per_consumer=1000,
+        total_attribution=100_000,
+        total_redeem=100_000,
+        products={"espresso": "1", "latte": "2"},
+        start_date=START - timedelta(days=30),
+        end_date=START + timedelta(days=3650),
     )
     world: dict[str, Any] = {
         "program_id": program_id,
@@ -71,6 +124,7 @@ def seed_world(sandbox: Sandbox) -> dict[str, Any]:
         "limited_reward_id": reward("Welcome gift", attribution_per_consumer=1),
         "empty_pool_reward_id": reward("Sold out", code_pool_id=empty_pool_id),
         "draft_reward_id": sandbox.create_reward(program_id, name="Coming soon").id,
+        "retired_reward_id": reward("Retired", disabled=True),
         "locked_program_id": sandbox.create_program(allowed_keys=["another-account-key"]),
         "broken_program_id": sandbox.create_program(),
         "paging_contact_id": PAGING_CONTACT_ID,
@@ -78,6 +132,7 @@ def seed_world(sandbox: Sandbox) -> dict[str, Any]:
     sandbox.fail_program(world["broken_program_id"], status=500, message="database unavailable")
     for season in ("Spring", "Summer", "Autumn"):
         reward(f"{season} treat")
+    sandbox.add_subscription(program_id, PAGING_CONTACT_ID)
     for _ in range(5):
         sandbox.attribute(program_id, reward_id=coffee, contact_id=PAGING_CONTACT_ID)
     return world
@@ -118,9 +173,11 @@ def main(argv: list[str] | None = None) -> int:
             "BREVO_REPLAY_PROGRAM_ID": args.program_id,
         }
         return _record(env)
-    sandbox = Sandbox(seed=SEED, clock=ManualClock(START, step=STEP))
-    world = seed_world(sandbox)
     output: Path = args.output.resolve()
+    clock = ManualClock(START, step=STEP)
+    sandbox = _ScenarioSandbox(output / SCENARIO_FILE, seed=SEED, clock=clock)
+    world = seed_world(sandbox)
+    sandbox.freeze()
     output.mkdir(parents=True, exist_ok=True)
     for stale in output.glob("*.yaml"):
         stale.unlink()
@@ -128,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     with serve(sandbox) as server:
         env |= {"BREVO_REPLAY_URL": server.base_url, "BREVO_REPLAY_KEY": DEFAULT_API_KEY}
         env["BREVO_REPLAY_CASSETTES"] = str(output)
-        status = _record(env)
+        env["BREVO_REPLAY_SCENARIO_FILE"] = str(output / SCENARIO_FILE)
+        try:
+            status = _record(env)
+        finally:
+            (output / SCENARIO_FILE).unlink(missing_ok=True)
     print(f"recorded {len(list(output.glob('*.yaml')))} cassettes into {output}")
     return status
 

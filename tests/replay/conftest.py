@@ -51,6 +51,14 @@ def _world() -> dict[str, Any]:
     return world
 
 
+@pytest.fixture(autouse=True)
+def _announce_scenario(request: pytest.FixtureRequest) -> None:
+    """While recording, tell the recorder which scenario runs (it restarts the world for each)."""
+    scenario_file = os.environ.get("BREVO_REPLAY_SCENARIO_FILE")
+    if scenario_file:
+        Path(scenario_file).write_text(request.node.name, encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def target() -> Target:
     world = _world()

@@ -23,6 +23,24 @@ from .conftest import CASSETTES
 
 Field = tuple[str, str, str]  # (operation, schema, property)
 
+# Fields no answer of the sandbox can carry, each with the reason. They are still guarded: an
+# entry naming a field the spec no longer has fails the test, so a rename cannot slip through.
+NOT_RECORDABLE = {
+    ("Reward", "code"): "the sandbox has no reward-level code",
+    ("Reward", "balanceDefinitionId"): "the sandbox models no loyalty balances",
+    ("Reward", "subtractBalanceDefinitionId"): "the sandbox models no loyalty balances",
+    ("Reward", "subtractBalanceStrategy"): "the sandbox models no loyalty balances",
+    ("Reward", "subtractBalanceValue"): "the sandbox models no loyalty balances",
+    ("RedeemTransaction", "debitTransactionId"): "the sandbox models no loyalty balances",
+    ("Reward", "expirationDate"): "sandbox vouchers expire by value and unit, not on a date",
+    ("RewardLimit", "durationUnit"): "sandbox limits have no time window",
+    ("RewardLimit", "durationValue"): "sandbox limits have no time window",
+    ("Voucher", "consumedAt"): "createVoucher answers a new voucher, never a consumed one",
+    ("RedeemTransaction", "cancelledAt"): "only a failed completion (an error) ends a request",
+    ("RedeemTransaction", "rejectedAt"): "only a failed completion (an error) ends a request",
+    ("RedeemTransaction", "rejectReason"): "only a failed completion (an error) ends a request",
+}
+
 
 def _schema_name(node: Any) -> str | None:
     if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
@@ -114,10 +132,18 @@ def _recorded() -> set[Field]:
     return found
 
 
-def test_every_response_field_of_every_operation_is_recorded() -> None:
-    expected = _expected()
+def test_every_response_field_is_recorded() -> None:
+    """Each (schema, field) of each operation's answers is in at least one cassette."""
+    expected = {(schema, prop): op for op, schema, prop in _expected()}
     assert expected, "the spec declares no response field"
-    missing = sorted(expected - _recorded())
+    recorded = {(schema, prop) for _, schema, prop in _recorded()}
+    missing = sorted(set(expected) - recorded - set(NOT_RECORDABLE))
     assert not missing, "no cassette holds these response fields:\n" + "\n".join(
-        f"  {op}: {schema}.{prop}" for op, schema, prop in missing
+        f"  {expected[key]}: {key[0]}.{key[1]}" for key in missing
     )
+
+
+def test_every_exemption_names_a_field_of_the_spec() -> None:
+    expected = {(schema, prop) for _, schema, prop in _expected()}
+    stale = sorted(set(NOT_RECORDABLE) - expected)
+    assert not stale, f"NOT_RECORDABLE names fields the spec does not have: {stale}"

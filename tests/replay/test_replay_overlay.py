@@ -45,12 +45,22 @@ def test_overlay_every_operation(client: Rewards, target: Target) -> None:
         target.need("code_pool_id"),
     )
     codes_before = client.get_code_count(program_id=pid, code_pool_id=pool).count
-    created = client.create_reward(program_id=pid, name="Replay reward", public_name="Replay")
+    created = client.create_reward(
+        program_id=pid,
+        name="Replay reward",
+        public_name="Replay",
+        public_image="https://images.sandbox.invalid/replay.png",
+    )
     assert created.name == "Replay reward"
     assert created.public_name == "Replay"
+    assert created.public_image == "https://images.sandbox.invalid/replay.png"
     reward = client.get_reward(program_id=pid, reward_id=coffee, version="active")
     assert reward.name == "Free coffee"
     assert reward.expiration_unit == "month"
+    assert reward.products is not None
+    assert [p.product_id for p in reward.products] == ["espresso", "latte"]
+    retired = client.get_reward(program_id=pid, reward_id=target.need("retired_reward_id"))
+    assert retired.disabled_at is not None
     assert isinstance(reward.rule, Rule)
     assert isinstance(reward.rule.condition, RuleCondition)
     voucher = client.create_voucher(

@@ -270,8 +270,9 @@ def test_reward_pagination_edges(http: httpx.Client) -> None:
     assert page(limit=100, offset=5) == ([], 5)
     assert page(offset=50) == ([], 5)
     assert page(limit=1, offset=0) == (ids[:1], 5)
+    assert _problem(http.get("offers", params={"limit": 0}), 422) == "limit must be >= 1, got 0"
     assert (
-        _problem(http.get("offers", params={"limit": 0}), 422) == "limit must be between 1 and 100"
+        _problem(http.get("offers", params={"limit": 101}), 422) == "limit must be <= 100, got 101"
     )
     assert _problem(http.get("offers", params={"limit": "ten"}), 422) == "limit must be an integer"
     assert _problem(http.get("offers", params={"state": "odd"}), 422).startswith("state must be")
@@ -338,14 +339,19 @@ def test_credentials(headers: dict[str, str], status: int, clock: ManualClock) -
 def test_bad_bodies_and_routes(http: httpx.Client) -> None:
     assert _problem(http.post("offers", content=b"[1, 2]"), 400) == "Parsing error: unmarshal json"
     assert _problem(http.post("offers", content=b"\xff"), 400) == "Parsing error: unmarshal json"
-    assert _problem(http.post("offers", json={"name": 3}), 422) == "name must be a non-empty string"
+    assert _problem(http.post("offers", json={"name": 3}), 422) == "name must be a str, not int"
+    assert _problem(http.post("offers", json={"name": ""}), 422) == "name must not be empty"
     bad_meta = {"rewardId": "00000000-0000-4000-8000-000000000000", "contactId": 1, "meta": []}
-    assert _problem(http.post("rewards/attribute", json=bad_meta), 422) == "meta must be an object"
+    assert (
+        _problem(http.post("rewards/attribute", json=bad_meta), 422)
+        == "meta must be a mapping, not list"
+    )
     bad_date = {**bad_meta, "meta": {}, "expirationDate": "tomorrow"}
     assert "RFC 3339" in _problem(http.post("rewards/attribute", json=bad_date), 422)
     not_int = {"contactId": True, "code": "X"}
     assert (
-        _problem(http.post("rewards/redeem", json=not_int), 422) == "contactId must be an integer"
+        _problem(http.post("rewards/redeem", json=not_int), 422)
+        == "contactId must be an int, not bool"
     )
     assert http.put("offers").status_code == 405
     assert http.get("http://sandbox.test/v2/anything").status_code == 404

@@ -50,6 +50,10 @@ class ApiProblem(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type[ApiProblem], tuple[int, str, str]]:
+        # Copies and pickles rebuild it from its fields (Exception's default passes only args).
+        return type(self), (self.status, self.code, self.message)
+
 
 def failure(status: int, message: str) -> ApiProblem:
     """Build an injected failure; its code is the status phrase (``too_many_requests``, ...)."""
@@ -90,6 +94,7 @@ class Definition:
     value: float | None = None
     unit: str | None = None
     rule: dict[str, Any] | None = None
+    products: dict[str, str] = field(default_factory=dict)
     start_date: datetime | None = None
     end_date: datetime | None = None
 
@@ -211,6 +216,16 @@ class World:
         self._random = random.Random(seed)
         self._seq = 0
 
+    def restart(self, *, seed: int | str, clock: Clock) -> None:
+        """Draw ids and codes from ``seed`` again and read time from ``clock`` from now on.
+
+        A recorder restarts the world at the start of every scenario, so that adding a call to one
+        scenario changes no id or timestamp in any other.
+        """
+        with self.lock:
+            self._random = random.Random(seed)
+            self.clock = clock
+
     # -- helpers ---------------------------------------------------------------------------------
 
     def _new_id(self) -> str:
@@ -322,6 +337,7 @@ class World:
         value: float | None = None,
         unit: str | None = None,
         rule: Mapping[str, Any] | None = None,
+        products: Mapping[str, str] | None = None,
         start_date: datetime | None = None,
         end_date: datetime | None = None,
         disabled: bool = False,
@@ -329,8 +345,9 @@ class World:
     ) -> None:
         """Replace the draft's configuration (``None`` means no limit / not set).
 
-        ``rule`` replaces the generated default rule. ``publish`` copies the draft to the active
-        version, which is what attribution and redemption use. ``disabled`` disables the reward
+        ``rule`` replaces the generated default rule. ``products`` maps the product ids the
+        reward applies to to their value (shown by getReward only). ``publish`` copies the draft
+        to the active version, which is what attribution and redemption use. ``disabled`` disables the reward
         (or re-enables it).
         """
         program = self.program(program_id)
@@ -358,6 +375,7 @@ class World:
             value=value,
             unit=unit,
             rule=dict(rule) if rule is not None else None,
+            products=dict(products or {}),
             start_date=start_date,
             end_date=end_date,
         )

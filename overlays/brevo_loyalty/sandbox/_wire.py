@@ -68,8 +68,6 @@ def _limits(reward: Reward, shown: Definition) -> list[models.RewardLimit]:
             type_=kind,
             limit_value=value,
             sliding_schedule=False,
-            duration_unit=shown.expiration_unit,
-            duration_value=shown.expiration_value,
             created_at=timestamp(reward.created_at),
             updated_at=timestamp(shown.updated_at),
         )
@@ -101,7 +99,6 @@ def full_reward(program: Program, reward: Reward, shown: Definition) -> models.R
         total_redeem=shown.total_redeem,
         limits=_limits(reward, shown),
         code_count=sum(v.reward_id == reward.id for v in program.vouchers.values()),
-        code=None,
         code_pool_id=shown.code_pool_id,
         code_generator_id=program.generator_id,
         generator=models.CodeGenerator(
@@ -117,7 +114,6 @@ def full_reward(program: Program, reward: Reward, shown: Definition) -> models.R
         expiration_value=shown.expiration_value,
         expiration_unit=shown.expiration_unit,
         expiration_modifier=models.ExpirationModifier(shown.expiration_modifier),
-        expiration_date=None,
         start_date=timestamp(shown.start_date),
         end_date=timestamp(shown.end_date),
         disabled_at=timestamp(reward.disabled_at),
@@ -125,12 +121,16 @@ def full_reward(program: Program, reward: Reward, shown: Definition) -> models.R
         value_type="fixed" if shown.value is not None else None,
         unit=shown.unit,
         meta=_meta(models.RewardMeta, {}),
-        products=[],
+        products=[
+            models.RewardProduct(
+                product_id=product_id,
+                value=value,
+                image_ref=f"https://images.sandbox.invalid/{product_id}.png",
+                created_at=timestamp(shown.updated_at),
+            )
+            for product_id, value in shown.products.items()
+        ],
         redeem_rules=[],
-        balance_definition_id=None,
-        subtract_balance_definition_id=None,
-        subtract_balance_strategy=None,
-        subtract_balance_value=None,
         subtract_total_balance=False,
         rule=models.Rule.from_dict(rule),
         trigger_id=rule.get("ruleId"),
@@ -179,7 +179,6 @@ def redeem_transaction(program: Program, transaction: Transaction) -> models.Red
         loyalty_program_id=program.id,
         reward_attribution_id=transaction.voucher_id,
         contact_id=transaction.contact_id,
-        debit_transaction_id=None,
         status=transaction.status,
         meta=_meta(models.RedeemTransactionMeta, transaction.meta),
         expires_at=timestamp(transaction.expires_at),
