@@ -67,9 +67,7 @@ class _ScenarioSandbox(Sandbox):
         """Take the seeded world as every scenario's starting point."""
         self._baseline = copy.deepcopy(self.programs)
 
-    def handle(
-        self, method: str, target: str, headers: Mapping[str, str], body: bytes
-    ) -> Any:
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Any:
         scenario = self._scenario_file.read_text() if self._scenario_file.exists() else ""
         if scenario != self._scenario:
             with self.lock:

@@ -347,8 +347,8 @@ class World:
 
         ``rule`` replaces the generated default rule. ``products`` maps the product ids the
         reward applies to to their value (shown by getReward only). ``publish`` copies the draft
-        to the active version, which is what attribution and redemption use. ``disabled`` disables the reward
-        (or re-enables it).
+        to the active version, which is what attribution and redemption use. ``disabled``
+        disables the reward (or re-enables it).
         """
         program = self.program(program_id)
         reward = self._reward(program, reward_id)
