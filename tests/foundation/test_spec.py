@@ -1,4 +1,4 @@
-"""The hand-maintained spec is valid OpenAPI 3.1 and describes exactly the seed's ten operations."""
+"""The hand-maintained spec is valid OpenAPI 3.1 and describes every operation of the seed."""
 
 from __future__ import annotations
 
@@ -56,19 +56,19 @@ def test_seed_table_is_read_completely() -> None:
     assert set(OPERATION_ID_BY_SEED_METHOD) == {row.sdk_method for row in rows}
 
 
-def test_spec_has_exactly_the_seed_operations() -> None:
+def test_spec_has_every_seed_operation() -> None:
+    # The spec may grow (a new operation reaches users by regeneration); it may not lose one.
     spec_ops = {(op.method, op.path) for op in iter_operations(load_spec())}
     seed_ops = {(row.method, row.path) for row in seed_rows()}
-    assert sorted(spec_ops - seed_ops) == [], "operations the seed does not have"
     assert sorted(seed_ops - spec_ops) == [], "seed operations missing from the spec"
 
 
-def test_operation_ids_are_the_ten_snakeable_names() -> None:
+def test_operation_ids_are_snakeable_names() -> None:
     ops = {(op.method, op.path): op.operation_id for op in iter_operations(load_spec())}
     expected = {
         (row.method, row.path): OPERATION_ID_BY_SEED_METHOD[row.sdk_method] for row in seed_rows()
     }
-    assert ops == expected
+    assert {key: ops.get(key) for key in expected} == expected
     for operation_id in ops.values():
         # lowerCamelCase of plain words: snake-cases without collisions or odd characters.
         assert re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)*", operation_id), operation_id
