@@ -51,3 +51,15 @@ def test_first_screen_has_the_two_fresh_machine_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _bash_commands()[1] in ci.splitlines()
+
+
+def test_retry_table_matches_the_spec() -> None:
+    """The README's idempotency table says what the spec (x-idempotent, by method) says."""
+    table = README.split("### Retries", 1)[1].split("\n\n", 2)[1]
+    idempotent: dict[str, bool] = {}
+    for row in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        for name in re.findall(r"`([a-z_]+)`", cells[0]):
+            assert name not in idempotent, f"{name} is in two rows"
+            idempotent[name] = not cells[1].startswith("**no**")
+    assert idempotent == {op.name: op.idempotent for op in OPERATIONS}

@@ -1,14 +1,15 @@
 """When to retry a failed attempt, and how long to wait first.
 
-The policy, per operation (also in the README):
+Which operations are idempotent is the spec's to say (by method: GET, HEAD, PUT and DELETE are;
+``x-idempotent`` overrides, e.g. the read-only POST validateReward); the generated operation
+table carries it (``Operation.idempotent``), and the README's table is checked against it.
 
-- **Idempotent** operations — the four GETs, ``revoke_vouchers`` (a DELETE: revoking twice leaves
-  the same end state) and ``validate_reward`` (a read-only check despite being a POST) — are
-  retried on connection errors, timeouts and the statuses 429, 500, 502, 503 and 504.
-- **Non-idempotent** operations — ``create_reward``, ``create_voucher``, ``create_redeem_request``,
-  ``complete_redeem_request`` — are retried **only** when the connection could not be opened
-  (the request cannot have reached the server). Once a byte may have been sent, a failure is
-  raised, never retried: a duplicate voucher or a double redemption is worse than an error.
+- **Idempotent** operations are retried on connection errors, timeouts and the statuses 429,
+  500, 502, 503 and 504.
+- **Non-idempotent** operations (the creates, and completing a redeem request) are retried
+  **only** when the connection could not be opened (the request cannot have reached the
+  server). Once a byte may have been sent, a failure is raised, never retried: a duplicate
+  voucher or a double redemption is worse than an error.
 
 The delay honours ``Retry-After`` (seconds or an HTTP-date) and otherwise grows exponentially, with
 jitter, capped; retries stop at ``max_retries`` or when the next wait would overrun the

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from brevo_loyalty_api.models.expiration_modifier import ExpirationModifier
 from dateutil.relativedelta import MO, relativedelta
 
 UNITS = ("day", "week", "month", "year")
-MODIFIERS = ("startOfPeriod", "endOfPeriod", "noModification")
+MODIFIERS = tuple(modifier.value for modifier in ExpirationModifier)  # the spec's enum
 
 
 def _units(unit: str, count: int) -> relativedelta:
