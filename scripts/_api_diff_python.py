@@ -403,10 +403,10 @@ def _facts(obj: Any, canonical: str, package: str, in_class: bool) -> Facts:
             doc=_first_line(obj.docstring),
         )
     value = None if obj.value is None or obj.name in _IGNORED_VALUES else str(obj.value)
-    if "instance-attribute" in obj.labels:
-        # Set per instance (a field's default is compared as a constructor default): the
-        # expression is how it is computed, not a constant users rely on.
-        value = None
+    if "class-attribute" not in obj.labels and "module-attribute" not in obj.labels:
+        value = None  # set in __init__: how it is computed, not a constant users rely on
+    if in_class and obj.annotation is not None:
+        value = None  # a field's default: compared as the constructor argument's default
     return Facts(
         "attribute",
         canonical,
@@ -515,7 +515,9 @@ def members(annotation: str) -> frozenset[str]:
             for item in _split_top(inner, ","):
                 found |= members(item)
         elif head == "Literal":
-            found |= {f"Literal[{item}]" for item in _split_top(inner, ",")}
+            found |= {
+                f"Literal[{item.replace(chr(34), chr(39))}]" for item in _split_top(inner, ",")
+            }
         else:
             found.add(part.replace('"', "'"))
     return frozenset(found)
@@ -565,10 +567,10 @@ class _Differ:
         *,
         side: str = "new",
     ) -> None:
-        facts = (self.new if side == "new" else self.old)[path]
-        self.changes.add(
-            SurfaceChange(facts.package, self.shown(path, side), rule, detail, member, description)
-        )
+        shown = self.shown(path, side)
+        # The package is the shown path's: one change reached from both packages is one change.
+        package = shown.split(".", 1)[0]
+        self.changes.add(SurfaceChange(package, shown, rule, detail, member, description))
 
     def run(self) -> list[SurfaceChange]:
         for path in sorted(self.old.keys() & self.new.keys()):
@@ -704,7 +706,7 @@ class _Differ:
 
     def compare(self, path: str, old: Facts, new: Facts) -> None:
         if old.kind != new.kind:
-            self.emit(path, "python-object-changed-kind", f"was a {old.kind}, now a {new.kind}")
+            self.emit(path, "python-object-changed-kind", f"was {_a(old.kind)}, now {_a(new.kind)}")
             return
         if not old.deprecated and new.deprecated:
             self.emit(path, "python-object-deprecated", "deprecated", description=new.doc)
@@ -728,6 +730,7 @@ class _Differ:
 
     def compare_bases(self, path: str, old: Facts, new: Facts) -> None:
         for base in sorted(old.ancestors - new.ancestors):
+            base = _short(base)
             self.emit(
                 path,
                 "python-class-removed-base",
@@ -735,6 +738,7 @@ class _Differ:
                 + (f" (`except {base}` no longer catches it)" if old.is_exception else ""),
             )
         for base in sorted(new.ancestors - old.ancestors):
+            base = _short(base)
             if new.is_exception:
                 detail = f"now also a subclass of `{base}` (`except {base}` now catches it)"
                 self.emit(path, "python-exception-added-base", detail)
@@ -822,9 +826,12 @@ class _Differ:
             for index, name in enumerate(old_order)
         ):
             detail = f"positional order ({', '.join(old_order)}) → ({', '.join(new_order)})"
-            # An argument inserted before others is what moved them: the change is its.
-            inserted = [n for n in new_order if n not in before]
-            member = inserted[0] if len(inserted) == 1 else ""
+            # The argument inserted, or the one that became required (attrs puts required
+            # fields first), is what moved the others: the change is its.
+            culprits = [
+                n for n in new_order if n not in before or before[n].required != after[n].required
+            ]
+            member = culprits[0] if len(culprits) == 1 else ""
             self.emit(at(member) if member else path, "python-parameter-moved", detail, member)
         for name in sorted(before.keys() & after.keys()):
             self.compare_param(at(name), before[name], after[name], noun)
@@ -864,6 +871,16 @@ class _Differ:
                 doc,
             )
         self.compare_type(path, old.annotation, new.annotation, _INPUT, "accepts", name, doc)
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _short(path: str) -> str:
+    """A public path as written after ``from package import *``: ``brevo_loyalty.X`` -> ``X``."""
+    root, _, rest = path.partition(".")
+    return rest if rest and root == "brevo_loyalty" else path
 
 
 def diff_surfaces(old: Surface, new: Surface) -> list[SurfaceChange]:
