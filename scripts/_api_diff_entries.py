@@ -81,7 +81,12 @@ class Entry:
         return {n for n in found if n}
 
     def http_text(self) -> str:
-        """The HTTP change(s) this entry comes from, one phrase."""
+        """The HTTP change(s) this entry comes from, in one phrase.
+
+        Only the operation when the entry is the HTTP change itself.
+        """
+        if not self.python:
+            return ", ".join(dict.fromkeys(f"`{c.operation}`" for c in self.http))
         return "; ".join(f"`{c.operation}` {c.location}: {c.detail}" for c in self.http)
 
     def as_dict(self) -> dict[str, Any]:
@@ -411,7 +416,14 @@ def _entry(groups: list[_Group], spec: _Spec) -> Entry:
     # Every change of the named subjects, the worst first (a rename: removed, then added).
     details = [
         g.detail()
-        for g in sorted(groups, key=lambda g: (section(g.rule) != "Added", g.rule))
+        for g in sorted(
+            groups,
+            key=lambda g: (
+                section(g.rule) != "Added",
+                -max(c.classification.severity for c in g.changes),
+                g.rule,
+            ),
+        )
         if g.subjects() == primary.subjects()
     ]
     sections = {section(c.rule) for c in changes} | {section(c.rule) for c in http}
