@@ -832,7 +832,10 @@ class _Differ:
                 n for n in new_order if n not in before or before[n].required != after[n].required
             ]
             member = culprits[0] if len(culprits) == 1 else ""
-            self.emit(at(member) if member else path, "python-parameter-moved", detail, member)
+            # Models are built with keywords (their fields are sorted by the generator, which
+            # reorders them on any addition): a shift breaks only positional construction.
+            rule = "python-field-order-changed" if fields else "python-parameter-moved"
+            self.emit(at(member) if member else path, rule, detail, member)
         for name in sorted(before.keys() & after.keys()):
             self.compare_param(at(name), before[name], after[name], noun)
 

@@ -66,7 +66,9 @@ def summary(report: Report) -> str:
     """The one-line summary that opens the Markdown."""
     if not report.changes():
         return "No API changes."
-    breaking = sum(c.classification is Classification.BREAKING for c in report.changes())
+    # Counted as users see them (one entry per change) when the entries are known.
+    counted = report.entries or report.changes()
+    breaking = sum(c.classification is Classification.BREAKING for c in counted)
     verdict = f"**{breaking} breaking change(s)**" if breaking else "**No breaking changes**"
     text = f"{verdict}. HTTP API: {_counts(report.http)}. Python surface: {_counts(report.python)}."
     return f"{text}\n\n{bump_line(report)}" if report.entries else text

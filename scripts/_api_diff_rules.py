@@ -121,6 +121,9 @@ RULES: dict[str, Rule] = {
     "python-parameter-added-required": Rule(_B, "Existing calls do not pass it."),
     "python-parameter-removed": Rule(_B, "Calls passing it fail."),
     "python-parameter-moved": Rule(_B, "Positional calls pass values to the wrong parameter."),
+    "python-field-order-changed": Rule(
+        _R, "Positional construction of the model shifts; keyword construction is unaffected."
+    ),
     "python-parameter-changed-kind": Rule(_B, "E.g. positional-or-keyword became keyword-only."),
     "python-parameter-kind-widened": Rule(
         _N, "Keyword-only or positional-only became positional-or-keyword: old calls still work."

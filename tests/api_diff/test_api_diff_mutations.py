@@ -283,7 +283,7 @@ MUTATIONS = [
             ("brevo_loyalty.models.CreateRewardRequest.public_name", r)
             for r in (
                 "python-parameter-changed-required",
-                "python-parameter-moved",
+                "python-field-order-changed",
                 "python-parameter-type-narrowed",
                 "python-attribute-type-narrowed",
             )
@@ -295,9 +295,9 @@ MUTATIONS = [
         [(REWARD, "    public_image:", "    tier: str | Unset = UNSET\n    public_image:")],
         {
             ("brevo_loyalty.models.Reward.tier", "python-parameter-added"),
-            ("brevo_loyalty.models.Reward.tier", "python-parameter-moved"),
+            ("brevo_loyalty.models.Reward.tier", "python-field-order-changed"),
         },
-        B,  # inserted before public_image: Reward(id, name, created_at, image) now sets tier
+        R,  # inserted before public_image: Reward(id, name, created_at, image) now sets tier
     ),
     Mutation(
         "an optional field appended",
