@@ -10,7 +10,8 @@ there is none), every *breaking* change found by scripts/api-diff must come with
    the released version bumped one major (one minor while it is 0.x); with no release yet the
    current version is the first one and needs no bump;
 2. a CHANGELOG.md entry: the ``## [Unreleased]`` (or ``## [<version>]``) section names what
-   broke (the method, function, class or field, or the operationId), or an explicit
+   broke in a code span (`` `Rewards.close()` ``: the method, function, class or field name,
+   or the operationId), or an explicit
    acknowledgement: a commit trailer ``API-Break-Acknowledged: <why>`` in a commit since the
    base, or a non-empty ``API_BREAK_ACKNOWLEDGED`` environment variable (the api-diff workflow
    sets it from the pull-request label ``api-break-acknowledged``). The acknowledgement stands
@@ -75,7 +76,9 @@ def acknowledgements(base: str) -> list[str]:
 
 
 def _mentions(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) is not None
+    """Whether ``name`` is in a code span of ``text`` (`Rewards.close()` names ``close``)."""
+    spans = re.findall(r"`([^`]+)`", text)
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", span) for span in spans)
 
 
 def main(argv: list[str] | None = None) -> int:
