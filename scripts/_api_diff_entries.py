@@ -381,10 +381,55 @@ def build(
     clusters: dict[int, list[_Group]] = {}
     for group in groups:
         clusters.setdefault(find(id(group)), []).append(group)
-    entries = [_entry(members, spec) for members in clusters.values()]
+    entries = _merged([_entry(members, spec) for members in clusters.values()])
     entries += [_http_entry(change, spec, methods or {}) for change in lonely]
     return sorted(entries, key=lambda e: (-e.classification.severity, SECTIONS.index(e.section),
                                           e.subjects))  # fmt: skip
+
+
+_NAMED = re.compile(r"^`(?P<name>[^`]+)` (?P<rest>.+)$")
+_PLURAL = (("was ", "were "), ("is now ", "are now "), ("accepts ", "accept "))
+
+
+def _merged(entries: list[Entry]) -> list[Entry]:
+    """Python-only entries of one subject and verdict as one: "`a`, `b` are now keyword-only"."""
+    found: dict[tuple[object, ...], list[Entry]] = {}
+    result = []
+    for entry in entries:
+        key = (tuple(entry.subjects), entry.classification, entry.section)
+        if entry.http:
+            result.append(entry)
+        elif key in found:
+            found[key].append(entry)
+        else:
+            found[key] = [entry]
+            result.append(entry)
+    for same in found.values():
+        first, rest = same[0], same[1:]
+        if rest:
+            first.python = [c for e in same for c in e.python]
+            first.change = _join([d for e in same for d in e.change.split("; ")])
+            first.description = next((e.description for e in same if e.description), "")
+    return result
+
+
+def _join(details: list[str]) -> str:
+    """Details that differ only by the name they start with, said once for all the names."""
+    by_rest: dict[str, list[str]] = {}
+    for detail in details:
+        match = _NAMED.match(detail)
+        name, rest = (match["name"], match["rest"]) if match else ("", detail)
+        by_rest.setdefault(rest, []).append(name)
+    parts = []
+    for rest, names in by_rest.items():
+        if len(names) == 1 or "" in names:
+            parts += [f"`{n}` {rest}" if n else rest for n in names]
+            continue
+        for one, many in _PLURAL:
+            if rest.startswith(one):
+                rest = many + rest[len(one) :]
+        parts.append(", ".join(f"`{n}`" for n in names) + f" {rest}")
+    return "; ".join(parts)
 
 
 def _entry(groups: list[_Group], spec: _Spec) -> Entry:

@@ -194,10 +194,18 @@ def _members(obj: Any) -> Iterator[tuple[str, Any]]:
             yield name, member
 
 
+_PRIVATE_NAME = re.compile(r"(?<![\w.'\"])_(?=[A-Za-z])")
+
+
 def _text(expr: Any) -> str | None:
+    """An annotation as compared.
+
+    Module qualifiers are dropped, and a private class name is read as its public twin
+    (``_RawResponseView`` made public is the same type for users).
+    """
     if expr is None:
         return None
-    return _strip_modules(str(expr))
+    return _PRIVATE_NAME.sub("", _strip_modules(str(expr)))
 
 
 _QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")
