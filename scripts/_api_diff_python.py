@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -429,14 +430,17 @@ def surface(roots: Sequence[Any]) -> Surface:
     """Every public path of ``roots`` (walked breadth-first, in order) with its facts."""
     found: Surface = {}
     classes: dict[str, tuple[Any, str]] = {}
-    queue: list[tuple[Any, str, str, str, int]] = [
-        (root, root.path, root.path, root.path, 0) for root in roots
-    ]
+    queue = deque((root, root.path, root.path, root.path, 0) for root in roots)
+    # One object reached by several paths (re-exports) is read once.
+    known: dict[tuple[int, str, str, bool], Facts] = {}
     while queue:
-        obj, path, canonical, package, depth = queue.pop(0)
+        obj, path, canonical, package, depth = queue.popleft()
         in_class = "." in path and path.rsplit(".", 1)[0] in classes
         if path not in found:
-            found[path] = _facts(obj, canonical, package, in_class)
+            key = (id(obj), canonical, package, in_class)
+            if key not in known:
+                known[key] = _facts(obj, canonical, package, in_class)
+            found[path] = known[key]
         if obj.is_class:
             classes[path] = (obj, canonical)
         if depth >= _MAX_DEPTH or not (obj.is_module or obj.is_class):
@@ -458,16 +462,18 @@ def surface(roots: Sequence[Any]) -> Surface:
 def _complete_classes(found: Surface, classes: dict[str, tuple[Any, str]]) -> None:
     """Constructors and ancestors, once every public path of a class is known."""
     public = preferred_paths(found)
+    known: dict[int, dict[str, Any]] = {}
     for path, (cls, _) in classes.items():
-        ancestors = _ancestors(cls, public)
-        found[path] = replace(
-            found[path],
-            params=_constructor(cls),
-            fields=any(_is_dataclass_like(k) is not None for k in [cls, *cls.mro()]),
-            ancestors=ancestors,
-            is_exception=_is_exception(cls, ancestors),
-            deprecated=_is_deprecated(cls),
-        )
+        if id(cls) not in known:
+            ancestors = _ancestors(cls, public)
+            known[id(cls)] = {
+                "params": _constructor(cls),
+                "fields": any(_is_dataclass_like(k) is not None for k in [cls, *cls.mro()]),
+                "ancestors": ancestors,
+                "is_exception": _is_exception(cls, ancestors),
+                "deprecated": _is_deprecated(cls),
+            }
+        found[path] = replace(found[path], **known[id(cls)])
 
 
 def preferred_paths(found: Surface) -> dict[str, str]:
