@@ -458,7 +458,22 @@ def _entry(groups: list[_Group], spec: _Spec) -> Entry:
     if not description:
         description = next((c.description for c in changes if c.description), "")
     worst_rule = max(changes, key=lambda c: c.classification.severity).rule
-    # Every change of the named subjects, the worst first (a rename: removed, then added).
+    # Every change of the named subjects, additions first, then the worst. What follows from
+    # another change is left out: a narrowed read (non-breaking) beside a breaking change, and
+    # "accepts X | Unset -> X" beside "is now required".
+    required = {g.member for g in groups if g.rule == "python-parameter-changed-required"}
+    worst = _worst(c.classification for c in changes)
+
+    def said(group: _Group) -> bool:
+        if group.rule == "python-parameter-type-narrowed" and group.member in required:
+            return False
+        severity = max(c.classification.severity for c in group.changes)
+        return not (
+            worst is Classification.BREAKING
+            and severity == 0
+            and section(group.rule) != "Added"
+        )
+
     details = [
         g.detail()
         for g in sorted(
@@ -469,7 +484,7 @@ def _entry(groups: list[_Group], spec: _Spec) -> Entry:
                 g.rule,
             ),
         )
-        if g.subjects() == primary.subjects()
+        if g.subjects() == primary.subjects() and said(g)
     ]
     sections = {section(c.rule) for c in changes} | {section(c.rule) for c in http}
     return Entry(

@@ -702,7 +702,11 @@ class _Differ:
             reported.add(path)
             if self._field_argument(self.new, path) and not self._field_argument(self.old, path):
                 continue  # reported as a new field by the constructor's comparison
-            self.emit(path, "python-object-added", f"new {facts.kind}", description=facts.doc)
+            owner = self.new.get(path.rpartition(".")[0])
+            kind = facts.kind
+            if kind == "function" and owner is not None and owner.kind == "class":
+                kind = "method"
+            self.emit(path, "python-object-added", f"new {kind}", description=facts.doc)
 
     @staticmethod
     def _field_argument(surface: Surface, path: str) -> bool:
