@@ -74,8 +74,8 @@ class Entry:
     @property
     def names(self) -> set[str]:
         """Words a CHANGELOG entry about this change would contain (used by the CI gate)."""
-        found = {s.rsplit(".", 1)[-1] for s in self.subjects}
-        found |= {s.rsplit(".", 1)[-1] for s in self.also}
+        # ``pkg.api.rewards.list_rewards.{sync, ...}`` is named by ``list_rewards``.
+        found = {s.split(".{", 1)[0].rsplit(".", 1)[-1] for s in [*self.subjects, *self.also]}
         if self.operation:
             found.add(self.operation)
         return {n for n in found if n}
@@ -469,9 +469,7 @@ def _entry(groups: list[_Group], spec: _Spec) -> Entry:
             return False
         severity = max(c.classification.severity for c in group.changes)
         return not (
-            worst is Classification.BREAKING
-            and severity == 0
-            and section(group.rule) != "Added"
+            worst is Classification.BREAKING and severity == 0 and section(group.rule) != "Added"
         )
 
     details = [

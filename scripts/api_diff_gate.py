@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     report = compare(base, args.head)
     released = report.versions[0] if (tag or args.base) else None
     current = report.versions[1]
-    print(f"api-diff gate: {label(base)}{' (last release)' if tag else ''} → {report.head}")
+    what = " (last release)" if tag else ("" if args.base else " (root commit: no release yet)")
+    print(f"api-diff gate: {label(base)}{what} → {report.head}")
     print(f"{len(report.entries)} user-visible change(s). {bump_line(report)}")
     breaking = [e for e in report.entries if e.classification is Classification.BREAKING]
     if not breaking:

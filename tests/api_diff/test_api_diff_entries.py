@@ -140,6 +140,7 @@ def test_a_renamed_parameter_is_one_changed_entry(tmp_path: Path) -> None:
     ]
     (entry,) = _entries(tmp_path, edits, spec)
     assert entry.subjects == [GENERATED]
+    assert entry.names == {"list_rewards", "listRewards"}
     assert entry.change == "new keyword `page_size`; parameter `limit` removed"
     assert [c.rule for c in entry.http] == ["parameter-renamed"]
     assert (entry.classification, entry.section, entry.description) == (B, "Changed", "Page size.")
