@@ -332,8 +332,12 @@ def _constructor(cls: Any) -> tuple[Param, ...] | None:
     return None  # inherited from a class outside the packages (e.g. Exception)
 
 
-def _ancestors(cls: Any, public: dict[str, str]) -> frozenset[str]:
-    """Public or external (``Exception``) ancestors, by the name users write."""
+def _ancestors(cls: Any, public: dict[str, str], roots: set[str]) -> frozenset[str]:
+    """Public or external (``Exception``) ancestors, by the name users write.
+
+    ``public`` maps canonical paths to shown ones; ``roots`` are the packages compared (a
+    base inside them that is not public is an implementation detail, not an ancestor).
+    """
     found = set()
     for klass in [cls, *cls.mro()]:
         for base in klass.bases:
@@ -341,15 +345,9 @@ def _ancestors(cls: Any, public: dict[str, str]) -> frozenset[str]:
             resolved = public.get(path)
             if resolved is not None:
                 found.add(resolved)
-            elif not _is_private_path(path) and not any(
-                path.startswith(root + ".") for root in _roots(public)
-            ):
+            elif not _is_private_path(path) and path.split(".", 1)[0] not in roots:
                 found.add(_strip_modules(str(base)))
     return frozenset(found)
-
-
-def _roots(public: dict[str, str]) -> set[str]:
-    return {path.split(".")[0] for path in public.values()}
 
 
 def _is_private_path(path: str) -> bool:
@@ -450,8 +448,8 @@ def surface(roots: Sequence[Any]) -> Surface:
             if target is None or target.is_alias:
                 continue
             child = f"{path}.{name}"
-            if child in found or target.path in canonical.split(".")[: depth + 1]:
-                continue
+            if child in found or f"{canonical}.".startswith(f"{target.path}."):
+                continue  # already walked, or an alias of an enclosing module (a cycle)
             # A class member is the class's, wherever it is defined (inherited or not).
             child_canonical = f"{canonical}.{name}" if obj.is_class else target.path
             queue.append((target, child, child_canonical, package, depth + 1))
@@ -462,10 +460,11 @@ def surface(roots: Sequence[Any]) -> Surface:
 def _complete_classes(found: Surface, classes: dict[str, tuple[Any, str]]) -> None:
     """Constructors and ancestors, once every public path of a class is known."""
     public = preferred_paths(found)
+    roots = {path.split(".", 1)[0] for path in found}
     known: dict[int, dict[str, Any]] = {}
     for path, (cls, _) in classes.items():
         if id(cls) not in known:
-            ancestors = _ancestors(cls, public)
+            ancestors = _ancestors(cls, public, roots)
             known[id(cls)] = {
                 "params": _constructor(cls),
                 "fields": any(_is_dataclass_like(k) is not None for k in [cls, *cls.mro()]),

@@ -73,13 +73,23 @@ def default_base() -> str:
     return try_git("merge-base", "HEAD", "main") or "HEAD"
 
 
+RELEASE_TAGS = "v[0-9]*"
+"""Tags that mark a release (``v1.2.0``)."""
+
+
+def last_release() -> str | None:
+    """The newest release tag reachable from HEAD, or None."""
+    return try_git("describe", "--tags", "--abbrev=0", "--match", RELEASE_TAGS)
+
+
+def root_commit() -> str:
+    """The first commit of HEAD's history."""
+    return str(git("rev-list", "--max-parents=0", "HEAD").split()[-1])
+
+
 def last_tag_or_root() -> str:
-    """The most recent tag reachable from HEAD, else the root commit."""
-    tag = try_git("describe", "--tags", "--abbrev=0")
-    if tag:
-        return tag
-    roots = git("rev-list", "--max-parents=0", "HEAD").split()
-    return str(roots[-1])
+    """The last release tag reachable from HEAD, else the root commit."""
+    return last_release() or root_commit()
 
 
 def _read_spec(rev: str | None) -> dict[str, Any]:

@@ -34,22 +34,11 @@ if __package__ in (None, ""):
 from scripts import _api_diff_version as semver
 from scripts._api_diff_render import bump_line, entry_line
 from scripts._api_diff_rules import Classification
-from scripts.api_diff import compare, git, label, read_at, try_git
+from scripts.api_diff import compare, label, last_release, read_at, root_commit, try_git
 
 CHANGELOG = "CHANGELOG.md"
 TRAILER = "API-Break-Acknowledged"
 ENVIRONMENT = "API_BREAK_ACKNOWLEDGED"
-RELEASE_TAGS = "v[0-9]*"
-
-
-def last_release() -> str | None:
-    """The newest release tag reachable from HEAD, or None."""
-    return try_git("describe", "--tags", "--abbrev=0", "--match", RELEASE_TAGS)
-
-
-def root_commit() -> str:
-    """The first commit of HEAD's history."""
-    return str(git("rev-list", "--max-parents=0", "HEAD").split()[-1])
 
 
 def unreleased_section(changelog: str, version: str | None) -> str:
