@@ -90,7 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     current = report.versions[1]
     what = " (last release)" if tag else ("" if args.base else " (root commit: no release yet)")
     print(f"api-diff gate: {label(base)}{what} → {report.head}")
-    print(f"{len(report.entries)} user-visible change(s). {bump_line(report)}")
+    if tag or args.base:
+        print(f"{len(report.entries)} user-visible change(s). {bump_line(report)}")
+    else:
+        print(
+            f"{len(report.entries)} user-visible change(s). No release yet: version {current} "
+            "will be the first, whatever changed."
+        )
     breaking = [e for e in report.entries if e.classification is Classification.BREAKING]
     if not breaking:
         print("PASS: no breaking change.")
