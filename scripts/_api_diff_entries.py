@@ -387,7 +387,7 @@ def build(
                                           e.subjects))  # fmt: skip
 
 
-_NAMED = re.compile(r"^`(?P<name>[^`]+)` (?P<rest>.+)$")
+_NAMED = re.compile(r"^(?P<prefix>constructor argument )?`(?P<name>[^`]+)` (?P<rest>.+)$")
 _PLURAL = (("was ", "were "), ("is now ", "are now "), ("accepts ", "accept "))
 
 
@@ -415,20 +415,24 @@ def _merged(entries: list[Entry]) -> list[Entry]:
 
 def _join(details: list[str]) -> str:
     """Details that differ only by the name they start with, said once for all the names."""
-    by_rest: dict[str, list[str]] = {}
+    by_rest: dict[tuple[str, str], list[str]] = {}
     for detail in details:
         match = _NAMED.match(detail)
-        name, rest = (match["name"], match["rest"]) if match else ("", detail)
-        by_rest.setdefault(rest, []).append(name)
+        if match:
+            key = (match["prefix"] or "", match["rest"])
+            by_rest.setdefault(key, []).append(match["name"])
+        else:
+            by_rest.setdefault(("", detail), []).append("")
     parts = []
-    for rest, names in by_rest.items():
+    for (prefix, rest), names in by_rest.items():
         if len(names) == 1 or "" in names:
-            parts += [f"`{n}` {rest}" if n else rest for n in names]
+            parts += [f"{prefix}`{n}` {rest}" if n else rest for n in names]
             continue
         for one, many in _PLURAL:
             if rest.startswith(one):
                 rest = many + rest[len(one) :]
-        parts.append(", ".join(f"`{n}`" for n in names) + f" {rest}")
+        prefix = prefix.replace("argument ", "arguments ")
+        parts.append(prefix + ", ".join(f"`{n}`" for n in names) + f" {rest}")
     return "; ".join(parts)
 
 

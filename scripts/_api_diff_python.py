@@ -235,7 +235,9 @@ def _param_docs(function: Any) -> dict[str, str]:
     for section in sections:
         if section.kind is griffe.DocstringSectionKind.parameters:
             for item in section.value:
-                found[item.name] = " ".join(str(item.description).split())
+                # "timeout, max_retries: per-call overrides" documents both names.
+                for name in str(item.name).split(","):
+                    found[name.strip()] = " ".join(str(item.description).split())
     return found
 
 
@@ -771,11 +773,12 @@ class _Differ:
         what: str,
         member: str,
         doc: str = "",
+        who: str = "",
     ) -> None:
         verdict = compare_types(old, new)
         if verdict is None:
             return
-        owner = f"`{member}` " if member else ""
+        owner = f"{who or f'`{member}`'} " if member else ""
         detail = f"{owner}{what} `{old}` → `{new}`"
         if side == _INPUT:
             rule = f"python-parameter-type-{verdict}"
@@ -858,19 +861,22 @@ class _Differ:
 
     def compare_param(self, path: str, old: Param, new: Param, noun: str) -> None:
         name, doc = new.name, new.doc or old.doc
+        # A class's constructor argument is named as such, unless reported at its field's path.
+        constructor = noun.startswith("constructor") and not path.endswith(f".{name}")
+        who = f"constructor argument `{name}`" if constructor else f"`{name}`"
         if old.kind != new.kind:
             widened = (old.kind, new.kind) in (
                 (_KEYWORD_ONLY, _POSITIONAL_OR_KEYWORD),
                 (_POSITIONAL_ONLY, _POSITIONAL_OR_KEYWORD),
             )
             rule = "python-parameter-kind-widened" if widened else "python-parameter-changed-kind"
-            self.emit(path, rule, f"`{name}` was {old.kind}, now {new.kind}", name, doc)
+            self.emit(path, rule, f"{who} was {old.kind}, now {new.kind}", name, doc)
         if old.required != new.required:
             if new.required:
                 self.emit(
                     path,
                     "python-parameter-changed-required",
-                    f"`{name}` is now required (was `{old.show()}`)",
+                    f"{who} is now required (was `{old.show()}`)",
                     name,
                     doc,
                 )
@@ -878,7 +884,7 @@ class _Differ:
                 self.emit(
                     path,
                     "python-parameter-became-optional",
-                    f"`{name}` is now optional (default `{new.default}`)",
+                    f"{who} is now optional (default `{new.default}`)",
                     name,
                     doc,
                 )
@@ -886,11 +892,11 @@ class _Differ:
             self.emit(
                 path,
                 "python-parameter-changed-default",
-                f"`{name}` default `{old.default}` → `{new.default}`",
+                f"{who} default `{old.default}` → `{new.default}`",
                 name,
                 doc,
             )
-        self.compare_type(path, old.annotation, new.annotation, _INPUT, "accepts", name, doc)
+        self.compare_type(path, old.annotation, new.annotation, _INPUT, "accepts", name, doc, who)
 
 
 def _a(noun: str) -> str:
