@@ -17,7 +17,7 @@ from scripts._api_diff_render import Report, bump_line, changelog, markdown
 from scripts._api_diff_rules import Classification
 
 from .surface_fixture import FILES, edited, write
-from .test_api_diff_mutations import LIST, PACKAGES, REQUEST, SURFACE
+from .test_api_diff_mutations import GEN_CLIENT, LIST, PACKAGES, REQUEST, SURFACE
 
 B, R, N = Classification.BREAKING, Classification.REVIEW, Classification.NON_BREAKING
 OFFERS = "/loyalty/offer/programs/{pid}/offers"
@@ -284,3 +284,15 @@ def test_markdown_leads_with_what_users_see(tmp_path: Path) -> None:
     assert lines.index("<details><summary>Every change, rule by rule</summary>") > lines.index(
         "### What users see"
     )
+
+
+def test_constructor_arguments_changed_alike_are_one_entry(tmp_path: Path) -> None:
+    edits: list[tuple[str, str, str | None]] = [
+        (GEN_CLIENT, 'base_url: str, token: str = ""', '*, base_url: str, token: str = ""')
+    ]
+    (entry,) = _entries(tmp_path, edits, _spec())
+    assert entry.subjects == ["brevo_loyalty_api.Client"]
+    assert entry.change == (
+        "constructor arguments `base_url`, `token` were positional or keyword, now keyword-only"
+    )
+    assert (entry.classification, entry.section, len(entry.python)) == (B, "Changed", 2)
