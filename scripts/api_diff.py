@@ -6,9 +6,12 @@
     scripts/api-diff --fail-on review      # exit 1 on breaking or review (default: breaking)
     scripts/api-diff --changelog [--write] # draft the next CHANGELOG.md entry since the last tag
 
-The HTTP side compares spec/reward-api.yaml (rules: scripts/_api_diff_rules.py, documented in
-docs/api-diff.md); the Python side runs griffe on generated/brevo_loyalty_api and
-overlays/brevo_loyalty exported from each revision.
+The HTTP side compares spec/reward-api.yaml (scripts/_api_diff_http.py); the Python side loads
+overlays/brevo_loyalty and generated/brevo_loyalty_api of each revision together with griffe
+(scripts/_api_diff_python.py); both are classified by one rule table (scripts/_api_diff_rules.py)
+and merged into one entry per user-visible change (scripts/_api_diff_entries.py), which give the
+SemVer bump (scripts/_api_diff_version.py) and the changelog draft. scripts/api_diff_gate.py is
+the CI gate built on it. All of it is documented in docs/api-diff.md.
 """
 
 from __future__ import annotations
