@@ -494,7 +494,13 @@ def _entry(groups: list[_Group], spec: _Spec) -> Entry:
         change="; ".join(dict.fromkeys(details)),
         classification=classification,
         # A removal and an addition together (a rename, a moved field) change one thing.
-        section="Changed" if {"Added", "Removed"} <= sections else section(worst_rule),
+        # Else the section of the spec change it comes from (a new field that also shifts a
+        # model's positional order was added), else of its worst Python change.
+        section="Changed"
+        if {"Added", "Removed"} <= sections
+        else section(http[0].rule)
+        if http
+        else section(worst_rule),
         description=description,
         http=http,
         python=changes,

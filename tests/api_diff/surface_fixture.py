@@ -10,6 +10,7 @@ overlays/ and generated/, which change.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 FILES: dict[str, str] = {
@@ -294,7 +295,7 @@ def write(root: Path, files: dict[str, str | None]) -> Path:
     return root
 
 
-def edited(edits: list[tuple[str, str, str | None]]) -> dict[str, str | None]:
+def edited(edits: Sequence[tuple[str, str, str | None]]) -> dict[str, str | None]:
     """``FILES`` with each ``(file, old, new)`` applied.
 
     Every ``old`` (in the dedented source, indentation included) is replaced by ``new``; an empty

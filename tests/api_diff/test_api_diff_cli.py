@@ -95,7 +95,7 @@ def test_markdown_shows_one_entry_per_change_then_every_change(repo: Path) -> No
          "new keyword `page_size`; parameter `limit` removed — Page size.",
          "`listRewards` query parameter pageSize: renamed `limit` → `pageSize`"],
         # The generator sorts a model's fields: the new one shifts positional construction.
-        ["review", "Changed", "`brevo_loyalty_api.models.RewardPage.next_cursor`",
+        ["review", "Added", "`brevo_loyalty_api.models.RewardPage.next_cursor`",
          "new field `next_cursor` (optional constructor argument); positional order "
          "(items, total_count) → (next_cursor, items, total_count)",
          "`listRewards` RewardPage.nextCursor: `nextCursor` added"],
@@ -147,6 +147,32 @@ def test_working_tree_edits_of_the_overlay_are_compared(repo: Path) -> None:
     assert result.returncode == 0
 
 
+CPID = (
+    "        - name: cpid\n          in: path\n          required: true\n"
+    "          description: Code pool ID.\n          schema:\n            type: string\n"
+    "            minLength: 1\n"
+)
+
+
+def test_an_http_only_change_is_named_by_the_client_methods_of_its_operation(repo: Path) -> None:
+    spec = repo / "spec" / "reward-api.yaml"
+    original = spec.read_text(encoding="utf-8")
+    assert CPID in original
+    try:
+        spec.write_text(original.replace(CPID, CPID.replace("minLength: 1", "minLength: 2")))
+        result = _run(repo, "scripts/api-diff", "HEAD", "--format", "json")
+    finally:
+        spec.write_text(original, encoding="utf-8")
+    report = json.loads(result.stdout)
+    assert report["python"] == []  # a constraint changes no generated signature
+    (entry,) = report["entries"]
+    assert entry["subjects"] == ["Rewards.get_code_count", "AsyncRewards.get_code_count"]
+    assert entry["change"] == "path parameter cpid: `minLength` `1` → `2`"
+    assert (entry["classification"], entry["description"]) == ("breaking", "Code pool ID.")
+    assert report["bump"] == "minor"  # breaking, while the version is 0.x
+    assert result.returncode == 1
+
+
 def test_fail_on_controls_the_exit_status(repo: Path) -> None:
     assert _run(repo, "scripts/api-diff", "main", "HEAD", "--fail-on", "never").returncode == 0
     assert _run(repo, "scripts/api-diff", "main", "HEAD", "--fail-on", "review").returncode == 1
@@ -159,14 +185,14 @@ def test_changelog_is_drafted_since_the_last_tag_and_written_under_unreleased(re
     assert result.returncode == 0, result.stderr
     entry = result.stdout
     assert entry == (
+        "### Added\n\n"
+        "- `brevo_loyalty_api.models.RewardPage.next_cursor`: new field `next_cursor` (optional "
+        "constructor argument); positional order (items, total_count) → (next_cursor, items, "
+        "total_count) (HTTP: `listRewards` RewardPage.nextCursor: `nextCursor` added)\n\n"
         "### Changed\n\n"
         "- **Breaking:** `brevo_loyalty_api.api.rewards.list_rewards.{sync, sync_detailed, "
         "asyncio, asyncio_detailed}`: new keyword `page_size`; parameter `limit` removed — Page "
         "size. (HTTP: `listRewards` query parameter pageSize: renamed `limit` → `pageSize`)\n"
-        "- `brevo_loyalty_api.models.RewardPage.next_cursor`: new field "
-        "`next_cursor` (optional constructor argument); positional order (items, total_count) → "
-        "(next_cursor, items, total_count) (HTTP: `listRewards` RewardPage.nextCursor: "
-        "`nextCursor` added)\n"
     )
     changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     head, _, rest = changelog.partition("## Unreleased\n\n")

@@ -296,3 +296,39 @@ def test_constructor_arguments_changed_alike_are_one_entry(tmp_path: Path) -> No
         "constructor arguments `base_url`, `token` were positional or keyword, now keyword-only"
     )
     assert (entry.classification, entry.section, len(entry.python)) == (B, "Changed", 2)
+
+
+def test_a_body_field_is_one_entry_with_the_method_keyword_and_the_model_field(
+    tmp_path: Path,
+) -> None:
+    # The client flattens the request body into keywords: a new body field is a new keyword of
+    # Rewards.create_reward and a new field of the model; one entry, named by the method.
+    spec = _spec()
+    spec["components"]["schemas"]["CreateRewardRequest"]["properties"]["tier"] = {
+        "type": "string",
+        "description": "Loyalty tier the reward is for.",
+    }
+    method = (
+        "    def create_reward(self, *, program_id: str, name: str, tier: str | None = None)"
+        ' -> None:\n        """Create."""\n\n'
+    )
+    before = method.replace(", tier: str | None = None", "")
+    mixin = "class RewardsOperations:\n"
+    old = write(tmp_path / "old", edited([(SURFACE, mixin, mixin + before)]))
+    field = "    public_description:"
+    new_field = "    tier: str | Unset = UNSET\n" + field
+    new = write(
+        tmp_path / "new", edited([(SURFACE, mixin, mixin + method), (REQUEST, field, new_field)])
+    )
+    roots = [Path("overlays"), Path("generated")]
+    python = diff_packages(PACKAGES, [old / r for r in roots], [new / r for r in roots])
+    (entry,) = build(diff_specs(SPEC, spec), python, [spec, SPEC], METHODS)
+    assert entry.subjects == ["Rewards.create_reward"]
+    assert entry.change == "new keyword `tier`"
+    assert entry.also == ["models.CreateRewardRequest.tier"]
+    assert entry.description == "Loyalty tier the reward is for."
+    assert [(c.rule, c.location) for c in entry.http] == [
+        ("request-field-added-optional", "CreateRewardRequest.tier")
+    ]
+    # Inserted before public_description: positional construction of the model shifts.
+    assert (entry.classification, entry.section) == (R, "Added")
