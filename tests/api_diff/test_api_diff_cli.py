@@ -76,6 +76,18 @@ def _sections(markdown: str) -> dict[str, list[list[str]]]:
     return {name: rows[1:] for name, rows in sections.items()}
 
 
+GENERATED = (
+    "brevo_loyalty_api.api.rewards.list_rewards.{sync, sync_detailed, asyncio, asyncio_detailed}"
+)
+
+
+def _models(repo: Path) -> str:
+    """How the models are shown: through ``brevo_loyalty.models`` once the overlay has it."""
+    overlay = repo / "overlays" / "brevo_loyalty"
+    has_models = (overlay / "models.py").exists() or (overlay / "models").is_dir()
+    return "models." if has_models else "brevo_loyalty_api.models."
+
+
 def test_markdown_shows_one_entry_per_change_then_every_change(repo: Path) -> None:
     result = _run(repo, "scripts/api-diff", "main", "HEAD")
     assert result.returncode == 1, result.stderr
@@ -86,19 +98,20 @@ def test_markdown_shows_one_entry_per_change_then_every_change(repo: Path) -> No
         "0.1.0 → 0.2.0."
     )
     sections = _sections(result.stdout)
-    # One rename of a spec parameter: one entry for the four generated functions, with the
-    # spec's description and the HTTP change beside it.
-    assert sections["What users see"] == [
-        ["breaking", "Changed",
-         "`brevo_loyalty_api.api.rewards.list_rewards.{sync, sync_detailed, asyncio, "
-         "asyncio_detailed}`",
-         "new keyword `page_size`; parameter `limit` removed — Page size.",
-         "`listRewards` query parameter pageSize: renamed `limit` → `pageSize`"],
-        # The generator sorts a model's fields: the new one shifts positional construction.
-        ["review", "Added", "`brevo_loyalty_api.models.RewardPage.next_cursor`",
-         "new field `next_cursor` (optional constructor argument); positional order "
-         "(items, total_count) → (next_cursor, items, total_count)",
-         "`listRewards` RewardPage.nextCursor: `nextCursor` added"],
+    # One rename of a spec parameter: one entry (the four generated functions, and the client
+    # methods if they follow the spec), with the spec's description and the HTTP change.
+    rename, field = sections["What users see"]
+    assert rename[:2] == ["breaking", "Changed"]
+    assert "`page_size`" in rename[3]
+    assert "`limit` removed — Page size." in rename[3]
+    assert GENERATED in rename[2] + rename[3]
+    assert rename[4] == "`listRewards` query parameter pageSize: renamed `limit` → `pageSize`"
+    # The generator sorts a model's fields: the new one shifts positional construction.
+    assert field == [
+        "review", "Added", f"`{_models(repo)}RewardPage.next_cursor`",
+        "new field `next_cursor` (optional constructor argument); positional order "
+        "(items, total_count) → (next_cursor, items, total_count)",
+        "`listRewards` RewardPage.nextCursor: `nextCursor` added",
     ]  # fmt: skip
     # The details, rule by rule, follow in a folded block.
     assert sections["Breaking HTTP changes"] == [
@@ -111,7 +124,7 @@ def test_markdown_shows_one_entry_per_change_then_every_change(repo: Path) -> No
     python = sections["Python surface"]
     assert ["breaking", "`brevo_loyalty_api.api.rewards.list_rewards.sync`",
             "python-parameter-removed", "parameter `limit` removed"] in python  # fmt: skip
-    assert ["non-breaking", "`brevo_loyalty_api.models.RewardPage.next_cursor`",
+    assert ["non-breaking", f"`{_models(repo)}RewardPage.next_cursor`",
             "python-parameter-added", "new field `next_cursor` (optional constructor argument)",
             ] in python  # fmt: skip
     assert all("._" not in row[1] and ".reward_page." not in row[1] for row in python)
@@ -184,16 +197,17 @@ def test_changelog_is_drafted_since_the_last_tag_and_written_under_unreleased(re
     result = _run(repo, "scripts/api-diff", "--changelog", "--write")
     assert result.returncode == 0, result.stderr
     entry = result.stdout
-    assert entry == (
-        "### Added\n\n"
-        "- `brevo_loyalty_api.models.RewardPage.next_cursor`: new field `next_cursor` (optional "
-        "constructor argument); positional order (items, total_count) → (next_cursor, items, "
-        "total_count) (HTTP: `listRewards` RewardPage.nextCursor: `nextCursor` added)\n\n"
-        "### Changed\n\n"
-        "- **Breaking:** `brevo_loyalty_api.api.rewards.list_rewards.{sync, sync_detailed, "
-        "asyncio, asyncio_detailed}`: new keyword `page_size`; parameter `limit` removed — Page "
-        "size. (HTTP: `listRewards` query parameter pageSize: renamed `limit` → `pageSize`)\n"
+    added, changed = entry.index("### Added\n\n- "), entry.index("### Changed\n\n- ")
+    assert added < changed
+    assert entry[added:changed] == (
+        f"### Added\n\n- `{_models(repo)}RewardPage.next_cursor`: new field `next_cursor` "
+        "(optional constructor argument); positional order (items, total_count) → (next_cursor, "
+        "items, total_count) (HTTP: `listRewards` RewardPage.nextCursor: `nextCursor` added)\n\n"
     )
+    (rename,) = entry[changed:].splitlines()[2:]
+    assert rename.startswith("- **Breaking:** `")
+    assert "`limit` removed — Page size. (HTTP: `listRewards` query parameter pageSize: " in rename
+    assert rename.endswith("renamed `limit` → `pageSize`)")
     changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     head, _, rest = changelog.partition("## Unreleased\n\n")
     assert head == "# Changelog\n\n"
