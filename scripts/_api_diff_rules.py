@@ -111,21 +111,41 @@ RULES: dict[str, Rule] = {
     "security-scheme-changed": Rule(_B, "Its type, header name or location changed."),
     "security-requirement-added": Rule(_N, "A new alternative; every old alternative remains."),
     "security-requirement-removed": Rule(_B, "Callers using that alternative are rejected."),
-    # Python surface (griffe.find_breaking_changes on generated/ and overlays/, plus additions).
+    # Python surface (scripts/_api_diff_python.py: every public path of overlays/ and generated/).
     "python-object-added": Rule(_N, "New public module, class, function or attribute."),
-    "python-parameter-added": Rule(_N, "New optional parameter; existing calls still work."),
     "python-object-removed": Rule(_B, "Imports and attribute accesses of it fail."),
     "python-object-changed-kind": Rule(_B, "E.g. a function became a class or attribute."),
+    "python-object-deprecated": Rule(_N, "It still works; callers get a warning."),
+    "python-function-changed-async": Rule(_B, "Callers must add or drop `await`."),
+    "python-parameter-added": Rule(_N, "New optional parameter; existing calls still work."),
+    "python-parameter-added-required": Rule(_B, "Existing calls do not pass it."),
     "python-parameter-removed": Rule(_B, "Calls passing it fail."),
     "python-parameter-moved": Rule(_B, "Positional calls pass values to the wrong parameter."),
+    "python-field-order-changed": Rule(
+        _R, "Positional construction of the model shifts; keyword construction is unaffected."
+    ),
     "python-parameter-changed-kind": Rule(_B, "E.g. positional-or-keyword became keyword-only."),
+    "python-parameter-kind-widened": Rule(
+        _N, "Keyword-only or positional-only became positional-or-keyword: old calls still work."
+    ),
     "python-parameter-changed-required": Rule(_B, "Calls that omitted it fail."),
-    "python-parameter-added-required": Rule(_B, "Existing calls do not pass it."),
+    "python-parameter-became-optional": Rule(_N, "Calls that pass it still work."),
     "python-parameter-changed-default": Rule(_R, "Calls that omit it behave differently."),
+    "python-parameter-type-widened": Rule(_N, "It accepts everything it accepted before."),
+    "python-parameter-type-narrowed": Rule(_B, "Values callers passed are no longer accepted."),
+    "python-parameter-type-changed": Rule(_B, "It accepts other values than before."),
+    "python-return-type-narrowed": Rule(_N, "Callers get a subset of what they handled."),
+    "python-return-type-widened": Rule(_B, "Callers may get values they do not handle (None)."),
     "python-return-changed-type": Rule(_B, "Callers get another type back."),
+    "python-attribute-type-narrowed": Rule(_N, "Readers get a subset of what they handled."),
+    "python-attribute-type-widened": Rule(_B, "Readers may get values they do not handle (None)."),
     "python-attribute-changed-type": Rule(_B, "Readers get another type."),
     "python-attribute-changed-value": Rule(_R, "A constant's value changed."),
-    "python-class-removed-base": Rule(_B, "isinstance checks and inherited members may fail."),
+    "python-class-removed-base": Rule(_B, "isinstance checks and `except Base` no longer match."),
+    "python-class-added-base": Rule(_N, "isinstance checks of the new base now match too."),
+    "python-exception-added-base": Rule(
+        _R, "An `except` of the new base now catches it: handlers may run in another order."
+    ),
 }
 
 

@@ -76,10 +76,44 @@ def _sections(markdown: str) -> dict[str, list[list[str]]]:
     return {name: rows[1:] for name, rows in sections.items()}
 
 
-def test_markdown_shows_one_breaking_rename_and_one_addition(repo: Path) -> None:
+GENERATED = (
+    "brevo_loyalty_api.api.rewards.list_rewards.{sync, sync_detailed, asyncio, asyncio_detailed}"
+)
+
+
+def _models(repo: Path) -> str:
+    """How the models are shown: through ``brevo_loyalty.models`` once the overlay has it."""
+    overlay = repo / "overlays" / "brevo_loyalty"
+    has_models = (overlay / "models.py").exists() or (overlay / "models").is_dir()
+    return "models." if has_models else "brevo_loyalty_api.models."
+
+
+def test_markdown_shows_one_entry_per_change_then_every_change(repo: Path) -> None:
     result = _run(repo, "scripts/api-diff", "main", "HEAD")
     assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[2].startswith("**1 breaking change(s)**. HTTP API: 1 breaking")
+    assert lines[4] == (
+        "SemVer asks for a **minor** bump (a major change, while the version is 0.x): "
+        "0.1.0 → 0.2.0."
+    )
     sections = _sections(result.stdout)
+    # One rename of a spec parameter: one entry (the four generated functions, and the client
+    # methods if they follow the spec), with the spec's description and the HTTP change.
+    rename, field = sections["What users see"]
+    assert rename[:2] == ["breaking", "Changed"]
+    assert "`page_size`" in rename[3]
+    assert "`limit` removed — Page size." in rename[3]
+    assert GENERATED in rename[2] + rename[3]
+    assert rename[4] == "`listRewards` query parameter pageSize: renamed `limit` → `pageSize`"
+    # The generator sorts a model's fields: the new one shifts positional construction.
+    assert field == [
+        "review", "Added", f"`{_models(repo)}RewardPage.next_cursor`",
+        "new field `next_cursor` (optional constructor argument); positional order "
+        "(items, total_count) → (next_cursor, items, total_count)",
+        "`listRewards` RewardPage.nextCursor: `nextCursor` added",
+    ]  # fmt: skip
+    # The details, rule by rule, follow in a folded block.
     assert sections["Breaking HTTP changes"] == [
         ["`listRewards`", "parameter-renamed", "query parameter pageSize",
          "renamed `limit` → `pageSize`"],
@@ -87,14 +121,13 @@ def test_markdown_shows_one_breaking_rename_and_one_addition(repo: Path) -> None
     assert sections["Other HTTP changes"] == [
         ["non-breaking", "response-field-added", "RewardPage.nextCursor", "`nextCursor` added"],
     ]
-    assert "#### `listRewards`" in result.stdout
     python = sections["Python surface"]
     assert ["breaking", "`brevo_loyalty_api.api.rewards.list_rewards.sync`",
-            "python-parameter-removed", "parameter was removed: `limit=25`"] in python  # fmt: skip
-    added = [row for row in python if row[2] == "python-object-added"]
-    assert ["non-breaking", "`brevo_loyalty_api.models.RewardPage.next_cursor`",
-            "python-object-added", "attribute added"] in added  # fmt: skip
-    assert result.stdout.splitlines()[2].startswith("**")  # the summary line
+            "python-parameter-removed", "parameter `limit` removed"] in python  # fmt: skip
+    assert ["non-breaking", f"`{_models(repo)}RewardPage.next_cursor`",
+            "python-parameter-added", "new field `next_cursor` (optional constructor argument)",
+            ] in python  # fmt: skip
+    assert all("._" not in row[1] and ".reward_page." not in row[1] for row in python)
 
 
 def test_defaults_compare_merge_base_with_the_working_tree(repo: Path) -> None:
@@ -127,6 +160,32 @@ def test_working_tree_edits_of_the_overlay_are_compared(repo: Path) -> None:
     assert result.returncode == 0
 
 
+CPID = (
+    "        - name: cpid\n          in: path\n          required: true\n"
+    "          description: Code pool ID.\n          schema:\n            type: string\n"
+    "            minLength: 1\n"
+)
+
+
+def test_an_http_only_change_is_named_by_the_client_methods_of_its_operation(repo: Path) -> None:
+    spec = repo / "spec" / "reward-api.yaml"
+    original = spec.read_text(encoding="utf-8")
+    assert CPID in original
+    try:
+        spec.write_text(original.replace(CPID, CPID.replace("minLength: 1", "minLength: 2")))
+        result = _run(repo, "scripts/api-diff", "HEAD", "--format", "json")
+    finally:
+        spec.write_text(original, encoding="utf-8")
+    report = json.loads(result.stdout)
+    assert report["python"] == []  # a constraint changes no generated signature
+    (entry,) = report["entries"]
+    assert entry["subjects"] == ["Rewards.get_code_count", "AsyncRewards.get_code_count"]
+    assert entry["change"] == "path parameter cpid: `minLength` `1` → `2`"
+    assert (entry["classification"], entry["description"]) == ("breaking", "Code pool ID.")
+    assert report["bump"] == "minor"  # breaking, while the version is 0.x
+    assert result.returncode == 1
+
+
 def test_fail_on_controls_the_exit_status(repo: Path) -> None:
     assert _run(repo, "scripts/api-diff", "main", "HEAD", "--fail-on", "never").returncode == 0
     assert _run(repo, "scripts/api-diff", "main", "HEAD", "--fail-on", "review").returncode == 1
@@ -138,16 +197,17 @@ def test_changelog_is_drafted_since_the_last_tag_and_written_under_unreleased(re
     result = _run(repo, "scripts/api-diff", "--changelog", "--write")
     assert result.returncode == 0, result.stderr
     entry = result.stdout
-    added, changed, removed = (
-        entry.index(f"### {name}\n") for name in ("Added", "Changed", "Removed")
+    added, changed = entry.index("### Added\n\n- "), entry.index("### Changed\n\n- ")
+    assert added < changed
+    assert entry[added:changed] == (
+        f"### Added\n\n- `{_models(repo)}RewardPage.next_cursor`: new field `next_cursor` "
+        "(optional constructor argument); positional order (items, total_count) → (next_cursor, "
+        "items, total_count) (HTTP: `listRewards` RewardPage.nextCursor: `nextCursor` added)\n\n"
     )
-    assert added < changed < removed
-    assert "- `listRewards` RewardPage.nextCursor: `nextCursor` added\n" in entry[added:changed]
-    rename = (
-        "- **Breaking:** `listRewards` query parameter pageSize: renamed `limit` → `pageSize`\n"
-    )
-    assert entry[changed:removed] == f"### Changed\n\n{rename}\n"
-    assert "list_rewards.sync`: parameter was removed: `limit=25`" in entry[removed:]
+    (rename,) = entry[changed:].splitlines()[2:]
+    assert rename.startswith("- **Breaking:** `")
+    assert "`limit` removed — Page size. (HTTP: `listRewards` query parameter pageSize: " in rename
+    assert rename.endswith("renamed `limit` → `pageSize`)")
     changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     head, _, rest = changelog.partition("## Unreleased\n\n")
     assert head == "# Changelog\n\n"

@@ -1,4 +1,7 @@
-"""The Python-surface differ (griffe) on two versions of a small package."""
+"""The Python-surface differ (griffe) on two versions of a small one-module package.
+
+The mutations of a package shaped like the project's are in test_api_diff_mutations.py.
+"""
 
 from __future__ import annotations
 
@@ -104,7 +107,8 @@ def test_removed_parameter_is_breaking(tmp_path: Path) -> None:
     changes = _diff(tmp_path, OLD, NEW)
     (removed,) = [c for c in changes if c.rule == "python-parameter-removed"]
     assert removed.path == "pkg.Rewards.revoke"
-    assert "`reason=''`" in removed.detail
+    assert removed.detail == "parameter `reason` removed"
+    assert removed.member == "reason"
     assert removed.classification is Classification.BREAKING
 
 
@@ -112,7 +116,7 @@ def test_changed_default_needs_review(tmp_path: Path) -> None:
     changes = _diff(tmp_path, OLD, NEW)
     (changed,) = [c for c in changes if c.rule == "python-parameter-changed-default"]
     assert changed.path == "pkg.Rewards.list"
-    assert "`limit=25` → `limit=50`" in changed.detail
+    assert changed.detail == "`limit` default `25` → `50`"
     assert changed.classification is Classification.REVIEW
 
 

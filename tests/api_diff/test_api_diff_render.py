@@ -67,10 +67,11 @@ def test_json_carries_every_change_with_its_classification() -> None:
 
 def test_changelog_sections() -> None:
     entry = changelog(Report("a", "b", [ADDED, BREAKING, REVIEW], []))
+    # A report without entries (no spec at hand) still drafts one line per HTTP change.
     assert entry == (
-        "### Added\n\n- `getReward` Reward.tier: `tier` added\n\n"
-        "### Changed\n\n- `getReward` query parameter version: default\n\n"
-        "### Removed\n\n- **Breaking:** `listRewards` query parameter state: `a|b` removed\n"
+        "### Added\n\n- `getReward`: Reward.tier: `tier` added\n\n"
+        "### Changed\n\n- `getReward`: query parameter version: default\n\n"
+        "### Removed\n\n- **Breaking:** `listRewards`: query parameter state: `a|b` removed\n"
     )
 
 
