@@ -1,7 +1,7 @@
 """The second rendering step of ``scripts/regenerate``: the per-operation client surface.
 
 openapi-python-client renders the models and the plain ``api/`` functions. This step reads the same
-spec and renders ``brevo_loyalty_api/surface.py`` from ``templates/brevo/surface.py.jinja``: the
+spec and renders ``brevo_loyalty_api/_surface.py`` from ``templates/brevo/surface.py.jinja``: the
 operation table the engine and the sandbox run on, and the ``Rewards`` / ``AsyncRewards`` operation
 methods with their signatures, argument checks and docstrings, sync and async from one template.
 

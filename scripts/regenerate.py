@@ -91,7 +91,7 @@ def render(spec: Path, output: Path) -> None:
     shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
     # Second step: the per-operation client surface (scripts/_surface.py).
     document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    (output / "surface.py").write_text(
+    (output / "_surface.py").write_text(
         _surface.render(document, TEMPLATES, _status_errors()), encoding="utf-8"
     )
     for path in sorted(output.rglob("*.py")):

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from brevo_loyalty_api.surface import OPERATIONS
+from brevo_loyalty_api._surface import OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

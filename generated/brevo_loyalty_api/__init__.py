@@ -3,9 +3,22 @@
 
 """A client library for accessing Brevo Loyalty Reward API"""
 
-from .client import AuthenticatedClient, Client
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
 
 __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+def __getattr__(name: str) -> Any:
+    # brevo-loyalty: imported on first use; `import brevo_loyalty` loads this package for its
+    # client surface only, and attrs plus client.py cost more than a third of `import httpx`.
+    if name in __all__:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

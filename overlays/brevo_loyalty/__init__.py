@@ -69,7 +69,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     # The clients are imported on first use: their operation methods are generated into
-    # brevo_loyalty_api.surface, which itself builds on this package's engine, so importing them
+    # brevo_loyalty_api._surface, which itself builds on this package's engine, so importing them
     # here eagerly would be circular when the surface is imported first.
     if name in ("Rewards", "AsyncRewards"):
         return getattr(importlib.import_module("brevo_loyalty._client"), name)

@@ -1,7 +1,7 @@
 """``Rewards`` and ``AsyncRewards``: the clients users import.
 
 Their operation methods (one per spec operation, plus ``iter_*`` for the paged ones) are generated
-from the spec into ``brevo_loyalty_api.surface``; their I/O is ``_engine``. What is written here is
+from the spec into ``brevo_loyalty_api._surface``; their I/O is ``_engine``. What is written here is
 what no spec says: the redeem flow, which chains two operations.
 """
 
@@ -11,10 +11,9 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Unpack
 
 import httpx
-from brevo_loyalty_api.surface import (
+from brevo_loyalty_api._surface import (
     COMPLETE_REDEEM_REQUEST,
     AsyncRewardsOperations,
-    CreateRedeemRequestArguments,
     RewardsOperations,
 )
 
@@ -22,6 +21,7 @@ from ._base_client import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._exceptions import RedeemAborted, ResponseParseError
 
 if TYPE_CHECKING:
+    from brevo_loyalty_api._surface import CreateRedeemRequestArguments
     from brevo_loyalty_api.models import RedeemTransaction
 
 __all__ = ["AsyncRewards", "Rewards"]

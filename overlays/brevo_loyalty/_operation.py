@@ -1,7 +1,7 @@
 """What one API operation is, as data: the engine type that the generated surface produces.
 
 ``scripts/regenerate`` renders every operation of ``spec/reward-api.yaml`` into an
-:class:`Operation` (in ``brevo_loyalty_api.surface``): its method and path, its parameters with
+:class:`Operation` (in ``brevo_loyalty_api._surface``): its method and path, its parameters with
 their Python and wire names, where each travels, the check the spec's constraints imply, whether a
 retry is safe, and which model the answer parses into. The engine (sending, retries, pagination)
 and the sandbox (routing, request validation) read this table; neither knows an operation by name.

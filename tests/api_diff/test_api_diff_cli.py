@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 COPIED = ["spec", "generated", "overlays", "scripts", "templates", "generator-config.yaml"]
 LIMIT = "        - name: limit\n"  # listRewards' is the first one in the file
+PAGING = "      x-pagination:\n"  # listRewards' is the first one in the file
 REWARD_PAGE = "    RewardPage:\n      type: object\n      properties:\n"
 
 
@@ -52,6 +53,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert LIMIT in text
     assert REWARD_PAGE in text
     text = text.replace(LIMIT, "        - name: pageSize\n", 1)
+    # listRewards' paging names its page-size parameter too (else regeneration refuses it).
+    text = text.replace(PAGING, PAGING + "        limit: pageSize\n", 1)
     text = text.replace(
         REWARD_PAGE, REWARD_PAGE + "        nextCursor:\n          type: string\n", 1
     )
@@ -162,8 +165,8 @@ def test_working_tree_edits_of_the_overlay_are_compared(repo: Path) -> None:
 
 CPID = (
     "        - name: cpid\n          in: path\n          required: true\n"
-    "          description: Code pool ID.\n          schema:\n            type: string\n"
-    "            minLength: 1\n"
+    "          description: Code pool ID.\n          x-python-name: code_pool_id\n"
+    "          schema:\n            type: string\n            minLength: 1\n"
 )
 
 
@@ -207,7 +210,8 @@ def test_changelog_is_drafted_since_the_last_tag_and_written_under_unreleased(re
     (rename,) = entry[changed:].splitlines()[2:]
     assert rename.startswith("- **Breaking:** `")
     assert "`limit` removed — Page size. (HTTP: `listRewards` query parameter pageSize: " in rename
-    assert rename.endswith("renamed `limit` → `pageSize`)")
+    assert "renamed `limit` → `pageSize`" in rename
+    assert rename.startswith("- **Breaking:** `Rewards.list_rewards` / `AsyncRewards.list_rewards`")
     changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     head, _, rest = changelog.partition("## Unreleased\n\n")
     assert head == "# Changelog\n\n"

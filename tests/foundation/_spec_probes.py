@@ -268,7 +268,7 @@ def change_description() -> None:
 
 @probe
 def make_create_idempotent() -> None:
-    from brevo_loyalty_api.surface import CREATE_VOUCHER
+    from brevo_loyalty_api._surface import CREATE_VOUCHER
 
     assert CREATE_VOUCHER.idempotent
     assert "Idempotent: retried" in (Rewards.create_voucher.__doc__ or "")

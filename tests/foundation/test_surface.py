@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from brevo_loyalty import AsyncRewards, Rewards
 from brevo_loyalty.sandbox import DEFAULT_API_KEY, Sandbox
-from brevo_loyalty_api import surface
+from brevo_loyalty_api import _surface as surface
 
 from ._helpers import Operation, iter_operations, load_spec, resolve, snake_case
 

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import brevo_loyalty
 import pytest
+from brevo_loyalty_api._surface import OPERATIONS
 from brevo_loyalty_api.models import (
     CodeCount,
     ContactVouchers,
@@ -29,7 +30,6 @@ from brevo_loyalty_api.models import (
     RuleCondition,
     Voucher,
 )
-from brevo_loyalty_api.surface import OPERATIONS
 from brevo_loyalty_api.types import Unset
 
 from ._loopback import (

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from brevo_loyalty_api.surface import OPERATIONS
+from brevo_loyalty_api._surface import OPERATIONS
 
 from tests.foundation._helpers import iter_operations, load_spec, resolve, snake_case
 

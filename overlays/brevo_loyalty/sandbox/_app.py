@@ -1,6 +1,6 @@
 """The sandbox's HTTP face: routing, authentication, request validation and error bodies.
 
-All of it comes from the generated operation table (``brevo_loyalty_api.surface.OPERATIONS``): the
+All of it comes from the generated operation table (``brevo_loyalty_api._surface.OPERATIONS``): the
 routes are the spec's paths, each parameter is read from where the spec puts it and checked with
 the spec's constraints, spec defaults are applied. An operation with a business rule in
 ``_rules`` gets its answer from there; any other operation answers the smallest schema-valid body,
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from brevo_loyalty_api.surface import OPERATIONS
+from brevo_loyalty_api._surface import OPERATIONS
 
 from .._operation import Operation
 from . import _rules

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from brevo_loyalty_api import models, surface
+from brevo_loyalty_api import _surface as surface
+from brevo_loyalty_api import models
 
 from . import _wire
 from ._state import ApiProblem, Program, World

@@ -5,15 +5,16 @@
 - ``OPERATIONS``: one :class:`~brevo_loyalty._operation.Operation` per spec operation: method, path,
   parameters (Python and wire names, checks from the spec's constraints), idempotency, result
   model. The engine sends from it; the sandbox routes and validates with it.
-- ``<Operation>Arguments``: the keyword arguments of each operation, as a ``TypedDict``.
-- ``<Operation>Received``: what the sandbox hands an operation's handler, in wire types.
+- ``<Operation>Arguments``: the keyword arguments of each operation, as a ``TypedDict``
+  (for type checkers only: import them under ``TYPE_CHECKING``).
+- ``<Operation>Received``: what the sandbox hands an operation's handler, in wire types (idem).
 - ``RewardsOperations`` / ``AsyncRewardsOperations``: the operation methods of ``Rewards`` and
   ``AsyncRewards``, and their ``with_raw_response`` views.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict
+from typing import TYPE_CHECKING, Any, Literal
 
 from brevo_loyalty._engine import (
     NOT_GIVEN,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         Sequence,
     )
     from datetime import datetime
+    from typing import Required, TypedDict
     from uuid import UUID
 
     from .models import (
@@ -72,35 +74,15 @@ __all__ = [
     "RewardsOperations",
     "RewardsWithRawResponse",
     "GET_CODE_COUNT",
-    "GetCodeCountArguments",
-    "GetCodeCountReceived",
     "LIST_REWARDS",
-    "ListRewardsArguments",
-    "ListRewardsReceived",
     "CREATE_REWARD",
-    "CreateRewardArguments",
-    "CreateRewardReceived",
     "CREATE_VOUCHER",
-    "CreateVoucherArguments",
-    "CreateVoucherReceived",
     "CREATE_REDEEM_REQUEST",
-    "CreateRedeemRequestArguments",
-    "CreateRedeemRequestReceived",
     "COMPLETE_REDEEM_REQUEST",
-    "CompleteRedeemRequestArguments",
-    "CompleteRedeemRequestReceived",
     "REVOKE_VOUCHERS",
-    "RevokeVouchersArguments",
-    "RevokeVouchersReceived",
     "GET_REWARD",
-    "GetRewardArguments",
-    "GetRewardReceived",
     "VALIDATE_REWARD",
-    "ValidateRewardArguments",
-    "ValidateRewardReceived",
     "LIST_CONTACT_VOUCHERS",
-    "ListContactVouchersArguments",
-    "ListContactVouchersReceived",
 ]
 
 GET_CODE_COUNT: Operation[CodeCount] = Operation(
@@ -465,211 +447,194 @@ OPERATIONS: tuple[Operation[Any], ...] = (
 )
 """Every operation of the spec, in spec order."""
 
+if TYPE_CHECKING:
+    # Types only: created at run time they would cost `import brevo_loyalty` a few milliseconds.
 
-class GetCodeCountArguments(TypedDict, total=False):
-    """The keyword arguments of ``get_code_count`` (per-call options excluded)."""
+    class GetCodeCountArguments(TypedDict, total=False):
+        """The keyword arguments of ``get_code_count`` (per-call options excluded)."""
 
-    program_id: Required[UUID | str]
-    code_pool_id: Required[str]
+        program_id: Required[UUID | str]
+        code_pool_id: Required[str]
 
+    class GetCodeCountReceived(TypedDict, total=False):
+        """A checked ``get_code_count`` request as the sandbox reads it: wire values, spec defaults applied."""
 
-class GetCodeCountReceived(TypedDict, total=False):
-    """A checked ``get_code_count`` request as the sandbox reads it: wire values, spec defaults applied."""
+        program_id: Required[str]
+        code_pool_id: Required[str]
 
-    program_id: Required[str]
-    code_pool_id: Required[str]
+    class ListRewardsArguments(TypedDict, total=False):
+        """The keyword arguments of ``list_rewards`` (per-call options excluded)."""
 
+        program_id: Required[UUID | str]
+        limit: int | None
+        offset: int | None
+        state: (
+            Literal["all", "active", "pending", "disabled", "expired"]
+            | RewardStateFilter
+            | None
+        )
+        version: Literal["active", "draft"] | RewardVersion | None
 
-class ListRewardsArguments(TypedDict, total=False):
-    """The keyword arguments of ``list_rewards`` (per-call options excluded)."""
+    class ListRewardsReceived(TypedDict, total=False):
+        """A checked ``list_rewards`` request as the sandbox reads it: wire values, spec defaults applied."""
 
-    program_id: Required[UUID | str]
-    limit: int | None
-    offset: int | None
-    state: (
-        Literal["all", "active", "pending", "disabled", "expired"]
-        | RewardStateFilter
-        | None
-    )
-    version: Literal["active", "draft"] | RewardVersion | None
+        program_id: Required[str]
+        limit: Required[int]
+        offset: Required[int]
+        state: Required[Literal["all", "active", "pending", "disabled", "expired"]]
+        version: Required[Literal["active", "draft"]]
 
+    class CreateRewardArguments(TypedDict, total=False):
+        """The keyword arguments of ``create_reward`` (per-call options excluded)."""
 
-class ListRewardsReceived(TypedDict, total=False):
-    """A checked ``list_rewards`` request as the sandbox reads it: wire values, spec defaults applied."""
+        program_id: Required[UUID | str]
+        name: Required[str]
+        public_description: str | None
+        public_image: str | None
+        public_name: str | None
 
-    program_id: Required[str]
-    limit: Required[int]
-    offset: Required[int]
-    state: Required[Literal["all", "active", "pending", "disabled", "expired"]]
-    version: Required[Literal["active", "draft"]]
+    class CreateRewardReceived(TypedDict, total=False):
+        """A checked ``create_reward`` request as the sandbox reads it: wire values, spec defaults applied."""
 
+        program_id: Required[str]
+        name: Required[str]
+        public_description: str
+        public_image: str
+        public_name: str
 
-class CreateRewardArguments(TypedDict, total=False):
-    """The keyword arguments of ``create_reward`` (per-call options excluded)."""
+    class CreateVoucherArguments(TypedDict, total=False):
+        """The keyword arguments of ``create_voucher`` (per-call options excluded)."""
 
-    program_id: Required[UUID | str]
-    name: Required[str]
-    public_description: str | None
-    public_image: str | None
-    public_name: str | None
+        program_id: Required[UUID | str]
+        reward_id: Required[UUID | str]
+        contact_id: int | None
+        loyalty_subscription_id: str | None
+        code: str | None
+        expiration_date: datetime | str | None
+        meta: Mapping[str, object] | None
+        value: float | None
 
+    class CreateVoucherReceived(TypedDict, total=False):
+        """A checked ``create_voucher`` request as the sandbox reads it: wire values, spec defaults applied."""
 
-class CreateRewardReceived(TypedDict, total=False):
-    """A checked ``create_reward`` request as the sandbox reads it: wire values, spec defaults applied."""
+        program_id: Required[str]
+        reward_id: Required[str]
+        contact_id: int
+        loyalty_subscription_id: str
+        code: str
+        expiration_date: str
+        meta: dict[str, Any]
+        value: float
 
-    program_id: Required[str]
-    name: Required[str]
-    public_description: str
-    public_image: str
-    public_name: str
+    class CreateRedeemRequestArguments(TypedDict, total=False):
+        """The keyword arguments of ``create_redeem_request`` (per-call options excluded)."""
 
+        program_id: Required[UUID | str]
+        attributed_reward_id: UUID | str | None
+        code: str | None
+        contact_id: int | None
+        loyalty_subscription_id: str | None
+        meta: Mapping[str, object] | None
+        order: Order | Mapping[str, object] | None
+        reward_id: str | None
+        ttl: int | None
 
-class CreateVoucherArguments(TypedDict, total=False):
-    """The keyword arguments of ``create_voucher`` (per-call options excluded)."""
+    class CreateRedeemRequestReceived(TypedDict, total=False):
+        """A checked ``create_redeem_request`` request as the sandbox reads it: wire values, spec defaults applied."""
 
-    program_id: Required[UUID | str]
-    reward_id: Required[UUID | str]
-    contact_id: int | None
-    loyalty_subscription_id: str | None
-    code: str | None
-    expiration_date: datetime | str | None
-    meta: Mapping[str, object] | None
-    value: float | None
+        program_id: Required[str]
+        attributed_reward_id: str
+        code: str
+        contact_id: int
+        loyalty_subscription_id: str
+        meta: dict[str, Any]
+        order: dict[str, Any]
+        reward_id: str
+        ttl: int
 
+    class CompleteRedeemRequestArguments(TypedDict, total=False):
+        """The keyword arguments of ``complete_redeem_request`` (per-call options excluded)."""
 
-class CreateVoucherReceived(TypedDict, total=False):
-    """A checked ``create_voucher`` request as the sandbox reads it: wire values, spec defaults applied."""
+        program_id: Required[UUID | str]
+        transaction_id: Required[str]
 
-    program_id: Required[str]
-    reward_id: Required[str]
-    contact_id: int
-    loyalty_subscription_id: str
-    code: str
-    expiration_date: str
-    meta: dict[str, Any]
-    value: float
+    class CompleteRedeemRequestReceived(TypedDict, total=False):
+        """A checked ``complete_redeem_request`` request as the sandbox reads it: wire values, spec defaults applied."""
 
+        program_id: Required[str]
+        transaction_id: Required[str]
 
-class CreateRedeemRequestArguments(TypedDict, total=False):
-    """The keyword arguments of ``create_redeem_request`` (per-call options excluded)."""
+    class RevokeVouchersArguments(TypedDict, total=False):
+        """The keyword arguments of ``revoke_vouchers`` (per-call options excluded)."""
 
-    program_id: Required[UUID | str]
-    attributed_reward_id: UUID | str | None
-    code: str | None
-    contact_id: int | None
-    loyalty_subscription_id: str | None
-    meta: Mapping[str, object] | None
-    order: Order | Mapping[str, object] | None
-    reward_id: str | None
-    ttl: int | None
+        program_id: Required[UUID | str]
+        attributed_reward_ids: Required[Sequence[UUID | str]]
 
+    class RevokeVouchersReceived(TypedDict, total=False):
+        """A checked ``revoke_vouchers`` request as the sandbox reads it: wire values, spec defaults applied."""
 
-class CreateRedeemRequestReceived(TypedDict, total=False):
-    """A checked ``create_redeem_request`` request as the sandbox reads it: wire values, spec defaults applied."""
+        program_id: Required[str]
+        attributed_reward_ids: Required[list[str]]
 
-    program_id: Required[str]
-    attributed_reward_id: str
-    code: str
-    contact_id: int
-    loyalty_subscription_id: str
-    meta: dict[str, Any]
-    order: dict[str, Any]
-    reward_id: str
-    ttl: int
+    class GetRewardArguments(TypedDict, total=False):
+        """The keyword arguments of ``get_reward`` (per-call options excluded)."""
 
+        program_id: Required[UUID | str]
+        reward_id: Required[UUID | str]
+        version: Literal["active", "draft"] | RewardVersion | None
 
-class CompleteRedeemRequestArguments(TypedDict, total=False):
-    """The keyword arguments of ``complete_redeem_request`` (per-call options excluded)."""
+    class GetRewardReceived(TypedDict, total=False):
+        """A checked ``get_reward`` request as the sandbox reads it: wire values, spec defaults applied."""
 
-    program_id: Required[UUID | str]
-    transaction_id: Required[str]
+        program_id: Required[str]
+        reward_id: Required[str]
+        version: Required[Literal["active", "draft"]]
 
+    class ValidateRewardArguments(TypedDict, total=False):
+        """The keyword arguments of ``validate_reward`` (per-call options excluded)."""
 
-class CompleteRedeemRequestReceived(TypedDict, total=False):
-    """A checked ``complete_redeem_request`` request as the sandbox reads it: wire values, spec defaults applied."""
+        program_id: Required[UUID | str]
+        attributed_reward_id: UUID | str | None
+        code: str | None
+        contact_id: int | None
+        loyalty_subscription_id: str | None
+        point_of_sell_id: str | None
+        reward_id: str | None
 
-    program_id: Required[str]
-    transaction_id: Required[str]
+    class ValidateRewardReceived(TypedDict, total=False):
+        """A checked ``validate_reward`` request as the sandbox reads it: wire values, spec defaults applied."""
 
+        program_id: Required[str]
+        attributed_reward_id: str
+        code: str
+        contact_id: int
+        loyalty_subscription_id: str
+        point_of_sell_id: str
+        reward_id: str
 
-class RevokeVouchersArguments(TypedDict, total=False):
-    """The keyword arguments of ``revoke_vouchers`` (per-call options excluded)."""
+    class ListContactVouchersArguments(TypedDict, total=False):
+        """The keyword arguments of ``list_contact_vouchers`` (per-call options excluded)."""
 
-    program_id: Required[UUID | str]
-    attributed_reward_ids: Required[Sequence[UUID | str]]
+        program_id: Required[UUID | str]
+        contact_id: Required[int]
+        limit: int | None
+        offset: int | None
+        sort: Literal["asc", "desc"] | SortOrder | None
+        sort_field: Literal["updatedAt", "createdAt"] | VoucherSortField | None
+        metadata_value: str | None
+        reward_id: str | None
 
+    class ListContactVouchersReceived(TypedDict, total=False):
+        """A checked ``list_contact_vouchers`` request as the sandbox reads it: wire values, spec defaults applied."""
 
-class RevokeVouchersReceived(TypedDict, total=False):
-    """A checked ``revoke_vouchers`` request as the sandbox reads it: wire values, spec defaults applied."""
-
-    program_id: Required[str]
-    attributed_reward_ids: Required[list[str]]
-
-
-class GetRewardArguments(TypedDict, total=False):
-    """The keyword arguments of ``get_reward`` (per-call options excluded)."""
-
-    program_id: Required[UUID | str]
-    reward_id: Required[UUID | str]
-    version: Literal["active", "draft"] | RewardVersion | None
-
-
-class GetRewardReceived(TypedDict, total=False):
-    """A checked ``get_reward`` request as the sandbox reads it: wire values, spec defaults applied."""
-
-    program_id: Required[str]
-    reward_id: Required[str]
-    version: Required[Literal["active", "draft"]]
-
-
-class ValidateRewardArguments(TypedDict, total=False):
-    """The keyword arguments of ``validate_reward`` (per-call options excluded)."""
-
-    program_id: Required[UUID | str]
-    attributed_reward_id: UUID | str | None
-    code: str | None
-    contact_id: int | None
-    loyalty_subscription_id: str | None
-    point_of_sell_id: str | None
-    reward_id: str | None
-
-
-class ValidateRewardReceived(TypedDict, total=False):
-    """A checked ``validate_reward`` request as the sandbox reads it: wire values, spec defaults applied."""
-
-    program_id: Required[str]
-    attributed_reward_id: str
-    code: str
-    contact_id: int
-    loyalty_subscription_id: str
-    point_of_sell_id: str
-    reward_id: str
-
-
-class ListContactVouchersArguments(TypedDict, total=False):
-    """The keyword arguments of ``list_contact_vouchers`` (per-call options excluded)."""
-
-    program_id: Required[UUID | str]
-    contact_id: Required[int]
-    limit: int | None
-    offset: int | None
-    sort: Literal["asc", "desc"] | SortOrder | None
-    sort_field: Literal["updatedAt", "createdAt"] | VoucherSortField | None
-    metadata_value: str | None
-    reward_id: str | None
-
-
-class ListContactVouchersReceived(TypedDict, total=False):
-    """A checked ``list_contact_vouchers`` request as the sandbox reads it: wire values, spec defaults applied."""
-
-    program_id: Required[str]
-    contact_id: Required[int]
-    limit: Required[int]
-    offset: Required[int]
-    sort: Required[Literal["asc", "desc"]]
-    sort_field: Required[Literal["updatedAt", "createdAt"]]
-    metadata_value: str
-    reward_id: str
+        program_id: Required[str]
+        contact_id: Required[int]
+        limit: Required[int]
+        offset: Required[int]
+        sort: Required[Literal["asc", "desc"]]
+        sort_field: Required[Literal["updatedAt", "createdAt"]]
+        metadata_value: str
+        reward_id: str
 
 
 class RewardsOperations(SyncEngine):
