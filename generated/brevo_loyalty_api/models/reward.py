@@ -28,6 +28,11 @@ T = TypeVar("T", bound="Reward")
 class Reward:
     """A reward definition."""
 
+    id: str
+    """ Reward ID (documented as a uuid). """
+
+    name: str
+
     attribution_per_consumer: int | None = None
     """ Most times one consumer can be attributed this reward. """
 
@@ -76,17 +81,12 @@ class Reward:
 
     generator: CodeGenerator | None = None
 
-    id: str | None = None
-    """ Reward ID (documented as a uuid). """
-
     limits: list[RewardLimit] | None = None
     """ Attribution and redeem limits. """
 
     loyalty_program_id: str | None = None
 
     meta: RewardMeta | None = None
-
-    name: str | None = None
 
     products: list[RewardProduct] | None = None
 
@@ -144,6 +144,8 @@ class Reward:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict["id"] = self.id
+        field_dict["name"] = self.name
         if self.attribution_per_consumer is not None:
             field_dict["attributionPerConsumer"] = self.attribution_per_consumer
         if self.balance_definition_id is not None:
@@ -190,16 +192,12 @@ class Reward:
             field_dict["expirationValue"] = self.expiration_value
         if self.generator is not None:
             field_dict["generator"] = self.generator.to_dict()
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.limits is not None:
             field_dict["limits"] = [_i0.to_dict() for _i0 in self.limits]
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
         if self.meta is not None:
             field_dict["meta"] = self.meta.to_dict()
-        if self.name is not None:
-            field_dict["name"] = self.name
         if self.products is not None:
             field_dict["products"] = [_i0.to_dict() for _i0 in self.products]
         if self.public_description is not None:
@@ -250,13 +248,25 @@ class Reward:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("Reward.id is required but is missing or null")
+        id: str
+        id = _id_raw
+
+        _name_raw = d.pop("name", None)
+        if _name_raw is None:
+            raise ValueError("Reward.name is required but is missing or null")
+        name: str
+        name = _name_raw
+
         attribution_per_consumer = d.pop("attributionPerConsumer", None)
 
         balance_definition_id = d.pop("balanceDefinitionId", None)
@@ -341,8 +351,6 @@ class Reward:
             None if _generator_raw is None else CodeGenerator.from_dict(_generator_raw)
         )
 
-        id = d.pop("id", None)
-
         _limits_raw = d.pop("limits", None)
         limits: list[RewardLimit] | None = None
         if _limits_raw is not None:
@@ -358,8 +366,6 @@ class Reward:
 
         _meta_raw = d.pop("meta", None)
         meta = None if _meta_raw is None else RewardMeta.from_dict(_meta_raw)
-
-        name = d.pop("name", None)
 
         _products_raw = d.pop("products", None)
         products: list[RewardProduct] | None = None
@@ -436,6 +442,8 @@ class Reward:
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
+        _instance.id = id
+        _instance.name = name
         _instance.attribution_per_consumer = attribution_per_consumer
         _instance.balance_definition_id = balance_definition_id
         _instance.code = code
@@ -451,11 +459,9 @@ class Reward:
         _instance.expiration_unit = expiration_unit
         _instance.expiration_value = expiration_value
         _instance.generator = generator
-        _instance.id = id
         _instance.limits = limits
         _instance.loyalty_program_id = loyalty_program_id
         _instance.meta = meta
-        _instance.name = name
         _instance.products = products
         _instance.public_description = public_description
         _instance.public_image = public_image

@@ -22,7 +22,10 @@ T = TypeVar("T", bound="Voucher")
 class Voucher:
     """A voucher (attributed reward)."""
 
-    code: str | None = None
+    code: str
+
+    id: str
+    """ Voucher (attributed reward) ID. """
 
     consumed_at: str | None = None
     """ When the voucher was used, as the server formats it (not parsed). """
@@ -36,9 +39,6 @@ class Voucher:
     expiration_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-
-    id: str | None = None
-    """ Voucher (attributed reward) ID. """
 
     loyalty_program_id: str | None = None
 
@@ -58,8 +58,8 @@ class Voucher:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        if self.code is not None:
-            field_dict["code"] = self.code
+        field_dict["code"] = self.code
+        field_dict["id"] = self.id
         if self.consumed_at is not None:
             field_dict["consumedAt"] = self.consumed_at
         if self.contact_id is not None:
@@ -76,8 +76,6 @@ class Voucher:
                 if isinstance(self.expiration_date, datetime.datetime)
                 else self.expiration_date
             )
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
         if self.meta is not None:
@@ -96,14 +94,24 @@ class Voucher:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        code = d.pop("code", None)
+        _code_raw = d.pop("code", None)
+        if _code_raw is None:
+            raise ValueError("Voucher.code is required but is missing or null")
+        code: str
+        code = _code_raw
+
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("Voucher.id is required but is missing or null")
+        id: str
+        id = _id_raw
 
         consumed_at = d.pop("consumedAt", None)
 
@@ -137,8 +145,6 @@ class Voucher:
                     else _expiration_date_dt
                 )
 
-        id = d.pop("id", None)
-
         loyalty_program_id = d.pop("loyaltyProgramId", None)
 
         _meta_raw = d.pop("meta", None)
@@ -164,11 +170,11 @@ class Voucher:
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
         _instance.code = code
+        _instance.id = id
         _instance.consumed_at = consumed_at
         _instance.contact_id = contact_id
         _instance.created_at = created_at
         _instance.expiration_date = expiration_date
-        _instance.id = id
         _instance.loyalty_program_id = loyalty_program_id
         _instance.meta = meta
         _instance.reward_id = reward_id
