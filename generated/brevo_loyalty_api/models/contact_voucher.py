@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.contact_voucher_meta import ContactVoucherMeta
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactVoucher")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ContactVoucher:
     """A voucher held by a contact. Its timestamps are kept as the server formats them."""
 
@@ -41,6 +43,24 @@ class ContactVoucher:
     value: float | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "code",
+                "id",
+                "consumed_at",
+                "created_at",
+                "expiration_date",
+                "meta",
+                "reward_id",
+                "unit",
+                "updated_at",
+                "value",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""

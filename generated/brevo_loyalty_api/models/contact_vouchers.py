@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.contact_voucher import ContactVoucher
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactVouchers")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ContactVouchers:
     contact_rewards: list[ContactVoucher]
 
@@ -29,6 +31,19 @@ class ContactVouchers:
     loyalty_subscription_id: str | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "contact_rewards",
+                "count",
+                "contact_id",
+                "loyalty_program_id",
+                "loyalty_subscription_id",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""

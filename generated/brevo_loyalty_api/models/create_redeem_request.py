@@ -9,6 +9,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.create_redeem_request_meta import CreateRedeemRequestMeta
     from ..models.order import Order
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreateRedeemRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateRedeemRequest:
     """One of `contactId` or `loyaltySubscriptionId` is required."""
 
@@ -43,6 +45,22 @@ class CreateRedeemRequest:
     """ Lifetime of the pending redeem request, in seconds. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "attributed_reward_id",
+                "code",
+                "contact_id",
+                "loyalty_subscription_id",
+                "meta",
+                "order",
+                "reward_id",
+                "ttl",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""

@@ -9,6 +9,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.create_voucher_request_meta import CreateVoucherRequestMeta
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreateVoucherRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateVoucherRequest:
     """One of `contactId` or `loyaltySubscriptionId` is required."""
 
@@ -42,6 +44,21 @@ class CreateVoucherRequest:
     """ Value for the reward's configured metric. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "reward_id",
+                "contact_id",
+                "loyalty_subscription_id",
+                "code",
+                "expiration_date",
+                "meta",
+                "value",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""

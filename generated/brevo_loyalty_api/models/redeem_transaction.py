@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.redeem_transaction_meta import RedeemTransactionMeta
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RedeemTransaction")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RedeemTransaction:
     """A redeem transaction (request) and its state."""
 
@@ -66,6 +66,28 @@ class RedeemTransaction:
     arrived, so that a malformed timestamp never fails a call. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "id",
+                "cancelled_at",
+                "completed_at",
+                "contact_id",
+                "created_at",
+                "debit_transaction_id",
+                "expires_at",
+                "loyalty_program_id",
+                "meta",
+                "reject_reason",
+                "rejected_at",
+                "reward_attribution_id",
+                "status",
+                "updated_at",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.expiration_modifier import ExpirationModifier
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.code_generator import CodeGenerator
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Reward")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Reward:
     """A reward definition."""
 
@@ -139,6 +139,54 @@ class Reward:
     value_type: str | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "id",
+                "name",
+                "attribution_per_consumer",
+                "balance_definition_id",
+                "code",
+                "code_count",
+                "code_generator_id",
+                "code_pool_id",
+                "config",
+                "created_at",
+                "disabled_at",
+                "end_date",
+                "expiration_date",
+                "expiration_modifier",
+                "expiration_unit",
+                "expiration_value",
+                "generator",
+                "limits",
+                "loyalty_program_id",
+                "meta",
+                "products",
+                "public_description",
+                "public_image",
+                "public_name",
+                "redeem_per_consumer",
+                "redeem_rules",
+                "reward_configs",
+                "rule",
+                "start_date",
+                "subtract_balance_definition_id",
+                "subtract_balance_strategy",
+                "subtract_balance_value",
+                "subtract_total_balance",
+                "total_attribution",
+                "total_redeem",
+                "trigger_id",
+                "unit",
+                "updated_at",
+                "value",
+                "value_type",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""

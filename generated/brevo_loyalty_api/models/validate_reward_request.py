@@ -9,10 +9,12 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 T = TypeVar("T", bound="ValidateRewardRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ValidateRewardRequest:
     """Give one of `contactId` or `loyaltySubscriptionId`, or one of `code` or `attributedRewardId`."""
 
@@ -29,6 +31,20 @@ class ValidateRewardRequest:
     reward_id: str | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "attributed_reward_id",
+                "code",
+                "contact_id",
+                "loyalty_subscription_id",
+                "point_of_sell_id",
+                "reward_id",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.voucher_meta import VoucherMeta
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Voucher")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Voucher:
     """A voucher (attributed reward)."""
 
@@ -53,6 +53,25 @@ class Voucher:
     value: float | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "code",
+                "id",
+                "consumed_at",
+                "contact_id",
+                "created_at",
+                "expiration_date",
+                "loyalty_program_id",
+                "meta",
+                "reward_id",
+                "updated_at",
+                "value",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
