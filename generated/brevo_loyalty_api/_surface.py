@@ -96,7 +96,7 @@ GET_CODE_COUNT: Operation[CodeCount] = Operation(
     idempotent=True,
     result=ModelRef("brevo_loyalty_api.models", "CodeCount"),
     success_statuses=(200,),
-    example={},
+    example={"count": 0},
 )
 """GET ``/loyalty/offer/programs/{pid}/code-pools/{cpid}/codes-count``: Get code count."""
 
@@ -157,7 +157,7 @@ LIST_REWARDS: Operation[RewardPage] = Operation(
         total="total_count",
         max_page_size=100,
     ),
-    example={},
+    example={"items": [], "totalCount": 0},
 )
 """GET ``/loyalty/offer/programs/{pid}/offers``: List rewards."""
 
@@ -184,7 +184,7 @@ CREATE_REWARD: Operation[CreatedReward] = Operation(
         200,
         201,
     ),
-    example={},
+    example={"id": "string", "name": "string"},
 )
 """POST ``/loyalty/offer/programs/{pid}/offers``: Create a reward."""
 
@@ -222,7 +222,7 @@ CREATE_VOUCHER: Operation[Voucher] = Operation(
             "loyalty_subscription_id",
         ),
     ),
-    example={},
+    example={"code": "string", "id": "string"},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/attribute``: Create a voucher."""
 
@@ -264,7 +264,7 @@ CREATE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
             "loyalty_subscription_id",
         ),
     ),
-    example={},
+    example={"id": "string"},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/redeem``: Create a redeem request."""
 
@@ -279,7 +279,7 @@ COMPLETE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
     idempotent=False,
     result=ModelRef("brevo_loyalty_api.models", "RedeemTransaction"),
     success_statuses=(200,),
-    example={},
+    example={"id": "string"},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/redeem/{tid}/complete``: Complete a redeem request."""
 
@@ -330,7 +330,7 @@ GET_REWARD: Operation[Reward] = Operation(
     idempotent=True,
     result=ModelRef("brevo_loyalty_api.models", "Reward"),
     success_statuses=(200,),
-    example={},
+    example={"id": "string", "name": "string"},
 )
 """GET ``/loyalty/offer/programs/{pid}/rewards/{rid}``: Get reward information."""
 
@@ -429,7 +429,7 @@ LIST_CONTACT_VOUCHERS: Operation[ContactVouchers] = Operation(
         total="count",
         max_page_size=100,
     ),
-    example={},
+    example={"contactRewards": [], "count": 0},
 )
 """GET ``/loyalty/offer/programs/{pid}/vouchers``: List a contact's vouchers."""
 

@@ -18,19 +18,21 @@ Unset = NoneType  # type: ignore[nonetype-type]
 UNSET: None = None
 
 
-def parse_datetime(value: str) -> datetime.datetime:
+def parse_datetime(value: str, field: str = "") -> datetime.datetime:
     """Read a date-time that `datetime.fromisoformat` refused, with dateutil's `isoparse`.
 
-    Raises ValueError (or TypeError for a non-string) when neither reads it.
+    Raises ValueError naming `field` (or TypeError for a non-string) when neither reads it.
     """
     # Imported here: fromisoformat reads every RFC 3339 time on Python 3.11+, so dateutil is
-    # only needed for the odd value (e.g. "24:00", more than 6 fraction digits).
+    # only needed for the odd value (e.g. the hour "24:00").
     from dateutil.parser import isoparse
 
     try:
         return isoparse(value)
-    except OverflowError as exc:
-        raise ValueError(f"date-time out of range: {value!r}") from exc
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(
+            f"{field or 'value'}: not a date-time: {value!r} ({exc})"
+        ) from None
 
 
 def parse_timestamp(value: Any) -> Any:
@@ -43,6 +45,31 @@ def parse_timestamp(value: Any) -> Any:
         return value
     # RFC 3339 requires an offset: a time without one is kept as the string that arrived.
     return value if parsed.tzinfo is None else parsed
+
+
+# A list longer than this shows its first items and how many more in a model's repr.
+_REPR_ITEMS = 3
+
+
+def model_repr(model: Any, names: tuple[str, ...]) -> str:
+    """`Name(field=value, ...)` with only the fields that are set (not None), short lists abridged.
+
+    The extra (undeclared) properties a server sent come last, when there are any.
+    """
+    parts = []
+    for name in names:
+        value = getattr(model, name)
+        if value is None:
+            continue
+        if type(value) is list and len(value) > _REPR_ITEMS:
+            shown = ", ".join(repr(item) for item in value[:_REPR_ITEMS])
+            parts.append(f"{name}=[{shown}, ...{len(value) - _REPR_ITEMS} more]")
+        else:
+            parts.append(f"{name}={value!r}")
+    extra = getattr(model, "additional_properties", None)
+    if extra:
+        parts.append(f"additional_properties={extra!r}")
+    return f"{type(model).__name__}({', '.join(parts)})"
 
 
 def format_datetime(value: datetime.datetime, field: str) -> str:
@@ -103,6 +130,7 @@ __all__ = [
     "Response",
     "Unset",
     "format_datetime",
+    "model_repr",
     "parse_datetime",
     "parse_timestamp",
 ]

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 COPIED = ["spec", "generated", "overlays", "scripts", "templates", "generator-config.yaml"]
 LIMIT = "        - name: limit\n"  # listRewards' is the first one in the file
 PAGING = "      x-pagination:\n"  # listRewards' is the first one in the file
-REWARD_PAGE = "    RewardPage:\n      type: object\n      properties:\n"
+REWARD_PAGE = (
+    "    RewardPage:\n      type: object\n      required: [items, totalCount]\n      properties:\n"
+)
 
 
 def _run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:

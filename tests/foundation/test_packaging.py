@@ -101,7 +101,7 @@ print(json.dumps({
         (pathlib.Path(m.__file__).parent / "py.typed").is_file()
         for m in (brevo_loyalty, brevo_loyalty_api)
     ],
-    "parsed": type(Reward.from_dict({"name": "n"})).__name__,
+    "parsed": type(Reward.from_dict({"id": "r", "name": "n"})).__name__,
     "unimportable": unimportable,
     "console_scripts": sorted(
         (ep.name, ep.value) for ep in dist.entry_points if ep.group == "console_scripts"

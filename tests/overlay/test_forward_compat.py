@@ -56,6 +56,7 @@ def test_odd_timestamps_are_kept_as_they_arrived(
         Reply.json(
             {
                 "id": RID,
+                "name": "n",
                 "createdAt": value,
                 "disabledAt": value,
                 "endDate": value,
@@ -79,7 +80,9 @@ def test_page_items_with_unknown_state_and_extra_fields(server: LoopbackServer) 
     server.enqueue(
         Reply.json(
             {
-                "items": [{"id": "r1", "state": "archived", "tier": 3, "createdAt": ""}],
+                "items": [
+                    {"id": "r1", "name": "n", "state": "archived", "tier": 3, "createdAt": ""}
+                ],
                 "totalCount": 1,
                 "cursor": "abc",
             }
@@ -90,7 +93,7 @@ def test_page_items_with_unknown_state_and_extra_fields(server: LoopbackServer) 
 
     assert isinstance(page, RewardPage)
     assert page.additional_properties == {"cursor": "abc"}
-    item = page.items[0]  # type: ignore[index]
+    item = page.items[0]
     assert item.state == "archived"
     assert item.additional_properties == {"tier": 3}
     assert item.created_at == ""

@@ -267,7 +267,8 @@ CASES = [
         "create_voucher",
         {"program_id": PID, "reward_id": RID, "loyalty_subscription_id": "sub-1"},
         Reply.json(
-            {"id": "v-1", "contactId": 7, "expirationDate": "2025-01-01T00:00:00Z"}, status=201
+            {"id": "v-1", "code": "G-1", "contactId": 7, "expirationDate": "2025-01-01T00:00:00Z"},
+            status=201,
         ),
         "POST",
         f"{PROGRAM}/rewards/attribute",

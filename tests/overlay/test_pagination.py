@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from brevo_loyalty import AsyncRewards, Rewards
+from brevo_loyalty import AsyncRewards, ResponseParseError, Rewards
 
 from ._loopback import (
     KINDS,
@@ -59,7 +59,7 @@ def serve_list(
     total: Callable[[int], int | None] | None = None,
 ) -> None:
     """Serve ``count`` items (ids ``it-0``...) by limit/offset; ``total(offset)`` may lie."""
-    items = [{"id": f"it-{n}", "code": f"C{n}"} for n in range(count)]
+    items = [{"id": f"it-{n}", "code": f"C{n}", "name": f"N{n}"} for n in range(count)]
 
     def respond(request: Recorded) -> Reply:
         query = request.flat_query
@@ -128,11 +128,13 @@ def test_short_last_page(kind: Kind, paged: Paged, server: LoopbackServer) -> No
 
 
 @pytest.mark.parametrize("paged", PAGED, ids=[p.name for p in PAGED])
-def test_exact_multiple_without_a_total(paged: Paged, server: LoopbackServer) -> None:
-    # No total in the pages: only an empty page tells the end.
+def test_a_page_without_its_total_is_refused(paged: Paged, server: LoopbackServer) -> None:
+    # The total is required in the spec (spec/DECISIONS.md): a page without one does not match.
     serve_list(server, paged, 4, total=lambda offset: None)
-    assert collect("sync", server, paged, page_size=2) == ids(4)
-    assert offsets(server) == [0, 2, 4]
+    field = "RewardPage.totalCount" if paged.name == "rewards" else "ContactVouchers.count"
+    with pytest.raises(ResponseParseError, match=rf"{field} is required"):
+        collect("sync", server, paged, page_size=2)
+    assert offsets(server) == [0]
 
 
 @pytest.mark.parametrize("kind", KINDS)

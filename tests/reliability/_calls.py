@@ -28,6 +28,24 @@ OPERATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "validate_reward": ({"contact_id": 42, "code": "CODE-1"}, True),
     "list_contact_vouchers": ({"contact_id": 42}, True),
 }
+# A success body every operation parses: it carries the fields each response schema requires
+# (the extra ones land in additional_properties of the others).
+VALID_FOR_EVERY_OPERATION: dict[str, Any] = {
+    "id": "x-1",
+    "name": "n",
+    "code": "C-1",
+    "count": 0,
+    "items": [],
+    "totalCount": 0,
+    "contactRewards": [],
+}
+
+
+def valid_body(**fields: Any) -> dict[str, Any]:
+    """``VALID_FOR_EVERY_OPERATION`` with ``fields`` set on top."""
+    return {**VALID_FOR_EVERY_OPERATION, **fields}
+
+
 IDEMPOTENT = sorted(name for name, (_, idem) in OPERATIONS.items() if idem)
 NON_IDEMPOTENT = sorted(name for name, (_, idem) in OPERATIONS.items() if not idem)
 WITH_BODY = sorted(set(OPERATIONS) - {"revoke_vouchers"})

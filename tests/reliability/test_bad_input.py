@@ -22,7 +22,7 @@ from brevo_loyalty import AsyncRewards, CredentialsError, Rewards
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ._calls import API_KEY, OPERATIONS, PATH_PREFIX, PROGRAM_ID
+from ._calls import API_KEY, OPERATIONS, PATH_PREFIX, PROGRAM_ID, valid_body
 from ._servers import Connection, RawServer
 
 Serve = Callable[..., RawServer]
@@ -81,7 +81,7 @@ QUERY_ARGS = {  # (method, argument) -> query parameter
 
 def _answer_everything(conn: Connection) -> None:
     while conn.read_request() is not None:
-        conn.respond(200, {"id": "tx-1"}, keep_alive=True)
+        conn.respond(200, valid_body(id="tx-1"), keep_alive=True)
 
 
 # Covered by their own tests below (each guards a fixed overlay bug, see docs/reliability.md).

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from brevo_loyalty import AsyncRewards, Rewards
 
-from ._calls import API_KEY, PATH_PREFIX, PROGRAM_ID
+from ._calls import API_KEY, PATH_PREFIX, PROGRAM_ID, valid_body
 from ._servers import Connection, RawServer
 
 THREADS = 8
@@ -31,9 +31,9 @@ def _echo(conn: Connection) -> None:
     while (request := conn.read_request()) is not None:
         time.sleep(random.uniform(0, 0.004))
         if request.method == "GET" and "/rewards/" in request.target:
-            body = {"id": request.target.split("?")[0].rsplit("/", 1)[1]}
+            body = valid_body(id=request.target.split("?")[0].rsplit("/", 1)[1])
         else:
-            body = {"contactId": json.loads(request.body)["contactId"], "id": "v"}
+            body = valid_body(contactId=json.loads(request.body)["contactId"], id="v")
         conn.respond(200, body, keep_alive=True)
 
 

@@ -33,6 +33,7 @@ from ._calls import (
     PROGRAM_ID,
     WITH_BODY,
     run_call,
+    valid_body,
 )
 from ._servers import Connection, RawServer, free_port
 
@@ -80,7 +81,7 @@ def test_refused_create_is_retried_and_sent_exactly_once(
 
     def answer(conn: Connection) -> None:
         if conn.read_request() is not None:
-            conn.respond(200, {"id": "created-once"})
+            conn.respond(200, valid_body(id="created-once"))
 
     def start_server(_delay: float) -> None:
         # The server comes up during the backoff: the retry reaches it.
@@ -242,7 +243,7 @@ def _rate_limited_once(retry_after: str) -> Callable[[Connection], None]:
                 headers={"Retry-After": retry_after},
             )
         else:
-            conn.respond(200, {})
+            conn.respond(200, valid_body())
 
     return handler
 
@@ -347,7 +348,7 @@ def test_redeem_never_repeats_the_completion(kind: str, serve: Serve) -> None:
         if request.target.endswith("/complete"):
             conn.respond(503, b"")
         else:
-            conn.respond(200, {"id": "tx-9", "status": "pending"})
+            conn.respond(200, valid_body(id="tx-9", status="pending"))
 
     server = serve(handler)
     outcome = run_call(
@@ -401,7 +402,10 @@ def test_iterator_fault_on_a_later_page_raises_instead_of_truncating(
         if request is None:
             return
         if "offset=0" in request.target:
-            conn.respond(200, {"items": [{"id": "a"}, {"id": "b"}], "totalCount": 10})
+            conn.respond(
+                200,
+                {"items": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}], "totalCount": 10},
+            )
         else:
             conn.respond(503, b"")
 

@@ -75,6 +75,26 @@ MALFORMED_TIMESTAMPS: list[Any] = [
 ]
 
 
+def _minimal(model_name: str) -> dict[str, Any]:
+    """The fields ``model_name`` requires, with placeholder values (the rest may be absent)."""
+    schema = component_schemas()[model_name]
+    placeholder = {"string": "x", "integer": 0, "array": []}
+    return {
+        prop: placeholder[schema["properties"][prop]["type"]] for prop in schema.get("required", ())
+    }
+
+
+def _parse_with(model_name: str, prop: str, raw: Any) -> tuple[Any, dict[str, Any]]:
+    """Parse the model's required fields plus ``prop: raw``; also return what to_dict() gave
+    besides those required fields."""
+    model: Any = getattr(models, model_name)
+    minimal = _minimal(model_name)
+    parsed = model.from_dict({**minimal, prop: raw})
+    dumped = parsed.to_dict()
+    rest = {key: value for key, value in dumped.items() if key not in minimal or key == prop}
+    return parsed, rest
+
+
 def _attribute(model_name: str, prop: str) -> str:
     fields = attrs.fields_dict(getattr(models, model_name))
     attr = _snake(prop)
@@ -121,51 +141,51 @@ def test_unknown_fields_are_kept_at_every_depth() -> None:
     assert reward.limits[0].additional_properties == {EXTRA_KEY: {"at": "$.limits[0]"}}
 
 
+REWARD_REQUIRED = {"id": "r-1", "name": "n"}
+
+
 def test_unknown_enum_value_is_accepted_and_kept() -> None:
-    reward = Reward.from_dict({"expirationModifier": "endOfQuarter"})
+    reward = Reward.from_dict({**REWARD_REQUIRED, "expirationModifier": "endOfQuarter"})
     assert isinstance(reward.expiration_modifier, ExpirationModifier)
     assert reward.expiration_modifier == "endOfQuarter"
     assert not ExpirationModifier.is_known(reward.expiration_modifier)
-    assert reward.to_dict() == {"expirationModifier": "endOfQuarter"}
+    assert reward.to_dict() == {**REWARD_REQUIRED, "expirationModifier": "endOfQuarter"}
     # Known values still map to the real members.
-    assert Reward.from_dict({"expirationModifier": "endOfPeriod"}).expiration_modifier is (
-        ExpirationModifier.ENDOFPERIOD
-    )
+    known = Reward.from_dict({**REWARD_REQUIRED, "expirationModifier": "endOfPeriod"})
+    assert known.expiration_modifier is (ExpirationModifier.ENDOFPERIOD)
     assert RewardStateFilter("archived") == "archived"
 
 
 @settings(max_examples=200, deadline=None)
 @given(value=st.text(max_size=40))
 def test_any_string_enum_value_round_trips(value: str) -> None:
-    reward = Reward.from_dict({"expirationModifier": value})
+    reward = Reward.from_dict({**REWARD_REQUIRED, "expirationModifier": value})
     assert reward.expiration_modifier == value
-    assert reward.to_dict() == {"expirationModifier": value}
+    assert reward.to_dict() == {**REWARD_REQUIRED, "expirationModifier": value}
 
 
 def test_non_string_enum_value_fails_loudly_in_from_dict() -> None:
     # Pinned: a wrongly-typed enum is not silently coerced; the overlay turns this ValueError into
     # a ResponseParseError (test_faults.py::test_structurally_wrong_body_is_response_parse_error).
     with pytest.raises(ValueError, match="ExpirationModifier"):
-        Reward.from_dict({"expirationModifier": 5})
+        Reward.from_dict({**REWARD_REQUIRED, "expirationModifier": 5})
 
 
 @pytest.mark.parametrize(("model_name", "prop"), TIMESTAMP_FIELDS)
 @pytest.mark.parametrize("raw", MALFORMED_TIMESTAMPS, ids=repr)
 def test_malformed_timestamp_is_kept_raw(model_name: str, prop: str, raw: Any) -> None:
-    model: Any = getattr(models, model_name)
-    parsed = model.from_dict({prop: raw})
+    parsed, rest = _parse_with(model_name, prop, raw)
     assert getattr(parsed, _attribute(model_name, prop)) == raw
     # to_dict() never sends null: a null timestamp is left out.
-    assert parsed.to_dict() == ({} if raw is None else {prop: raw})
+    assert rest == ({} if raw is None else {prop: raw})
 
 
 @pytest.mark.parametrize(("model_name", "prop"), TIMESTAMP_FIELDS)
 def test_valid_timestamp_becomes_datetime(model_name: str, prop: str) -> None:
-    model: Any = getattr(models, model_name)
-    parsed = model.from_dict({prop: "2024-01-15T09:30:00Z"})
+    parsed, rest = _parse_with(model_name, prop, "2024-01-15T09:30:00Z")
     value = getattr(parsed, _attribute(model_name, prop))
     assert value == datetime.datetime(2024, 1, 15, 9, 30, tzinfo=datetime.UTC)
-    assert parsed.to_dict() == {prop: "2024-01-15T09:30:00+00:00"}
+    assert rest == {prop: "2024-01-15T09:30:00+00:00"}
 
 
 @pytest.mark.parametrize(("model_name", "prop"), SCALAR_FIELDS)
@@ -173,19 +193,23 @@ def test_valid_timestamp_becomes_datetime(model_name: str, prop: str) -> None:
 def test_number_or_bool_sent_as_string_is_kept_as_is(model_name: str, prop: str, raw: str) -> None:
     # Pinned behaviour of the generated models: no coercion and no crash; the attribute holds the
     # string the server sent (its annotation says int/float/bool, so callers must not assume).
-    model: Any = getattr(models, model_name)
-    parsed = model.from_dict({prop: raw})
+    parsed, rest = _parse_with(model_name, prop, raw)
     value = getattr(parsed, _attribute(model_name, prop))
     assert value == raw
     assert type(value) is str
-    assert parsed.to_dict() == {prop: raw}
+    assert rest == {prop: raw}
 
 
-def test_every_response_model_accepts_an_empty_object() -> None:
+def test_every_response_model_accepts_its_required_fields_alone() -> None:
     names = set().union(*response_schema_names().values()) - {"RevokeResult"}
     for name in sorted(names):
         model: Any = getattr(models, name)
-        assert model.from_dict({}).to_dict() == {}, name
+        minimal = _minimal(name)
+        assert model.from_dict(minimal).to_dict() == minimal, name
+        if minimal:
+            # An empty object lacks them: refused, naming the model and a required field.
+            with pytest.raises(ValueError, match=rf"^{name}\.\w+ is required"):
+                model.from_dict({})
 
 
 OBJECT_MODELS = sorted(_response_object_schemas())
@@ -201,6 +225,6 @@ def test_a_non_object_is_refused_where_the_spec_wants_an_object(name: str, value
 
 
 def test_any_mapping_still_parses() -> None:
-    reward = Reward.from_dict(MappingProxyType({"id": "r-1"}))
+    reward = Reward.from_dict(MappingProxyType(REWARD_REQUIRED))
     assert reward.id == "r-1"
     assert len(OBJECT_MODELS) >= 20

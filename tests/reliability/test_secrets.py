@@ -7,6 +7,7 @@ connection refused, a read timeout, an unparseable body), with DEBUG logging on 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
@@ -18,7 +19,7 @@ import pytest
 import yaml
 from brevo_loyalty import APIStatusError, AsyncRewards, Rewards
 
-from ._calls import OPERATIONS, run_call
+from ._calls import OPERATIONS, run_call, valid_body
 from ._servers import Connection, RawServer, free_port
 
 SECRET = "xkeysib-reliability-0123456789abcdef-TOPSECRET"
@@ -73,7 +74,7 @@ def test_secret_never_leaks(
     options["max_retries"] = 1
     texts: list[str] = []
     servers = {
-        "ok": serve(_scenario(200, b'{"id": "x"}')),
+        "ok": serve(_scenario(200, json.dumps(valid_body()).encode())),
         "401": serve(_scenario(401, b'{"code": "unauthorized", "message": "Key not found"}')),
         "503": serve(_scenario(503, b"<html>down</html>")),
         "garbage": serve(_scenario(200, b"{not json")),
@@ -135,7 +136,7 @@ def test_redirect_elsewhere_is_never_followed(
     # Following a redirect would resend the key to whatever host the Location names.
     def answer(conn: Connection) -> None:
         if conn.read_request() is not None:
-            conn.respond(200, {"id": "stolen"})
+            conn.respond(200, valid_body(id="stolen"))
 
     elsewhere = serve(answer)
 

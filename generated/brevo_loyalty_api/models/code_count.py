@@ -8,34 +8,43 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 T = TypeVar("T", bound="CodeCount")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CodeCount:
-    count: int | None = None
+    count: int
     """ Number of codes in the pool. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(self, ("count",))
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        if self.count is not None:
-            field_dict["count"] = self.count
+        field_dict["count"] = self.count
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        count = d.pop("count", None)
+        _count_raw = d.pop("count", None)
+        if _count_raw is None:
+            raise ValueError("CodeCount.count is required but is missing or null")
+        count: int
+        count = _count_raw
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.contact_voucher_meta import ContactVoucherMeta
 
@@ -15,20 +17,20 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactVoucher")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ContactVoucher:
     """A voucher held by a contact. Its timestamps are kept as the server formats them."""
 
-    code: str | None = None
+    code: str
+
+    id: str
+    """ Voucher (attributed reward) ID. """
 
     consumed_at: str | None = None
 
     created_at: str | None = None
 
     expiration_date: str | None = None
-
-    id: str | None = None
-    """ Voucher (attributed reward) ID. """
 
     meta: ContactVoucherMeta | None = None
 
@@ -42,20 +44,36 @@ class ContactVoucher:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "code",
+                "id",
+                "consumed_at",
+                "created_at",
+                "expiration_date",
+                "meta",
+                "reward_id",
+                "unit",
+                "updated_at",
+                "value",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        if self.code is not None:
-            field_dict["code"] = self.code
+        field_dict["code"] = self.code
+        field_dict["id"] = self.id
         if self.consumed_at is not None:
             field_dict["consumedAt"] = self.consumed_at
         if self.created_at is not None:
             field_dict["createdAt"] = self.created_at
         if self.expiration_date is not None:
             field_dict["expirationDate"] = self.expiration_date
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.meta is not None:
             field_dict["meta"] = self.meta.to_dict()
         if self.reward_id is not None:
@@ -70,22 +88,30 @@ class ContactVoucher:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        code = d.pop("code", None)
+        _code_raw = d.pop("code", None)
+        if _code_raw is None:
+            raise ValueError("ContactVoucher.code is required but is missing or null")
+        code: str
+        code = _code_raw
+
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("ContactVoucher.id is required but is missing or null")
+        id: str
+        id = _id_raw
 
         consumed_at = d.pop("consumedAt", None)
 
         created_at = d.pop("createdAt", None)
 
         expiration_date = d.pop("expirationDate", None)
-
-        id = d.pop("id", None)
 
         _meta_raw = d.pop("meta", None)
         meta = None if _meta_raw is None else ContactVoucherMeta.from_dict(_meta_raw)
@@ -102,10 +128,10 @@ class ContactVoucher:
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
         _instance.code = code
+        _instance.id = id
         _instance.consumed_at = consumed_at
         _instance.created_at = created_at
         _instance.expiration_date = expiration_date
-        _instance.id = id
         _instance.meta = meta
         _instance.reward_id = reward_id
         _instance.unit = unit

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.contact_voucher import ContactVoucher
 
@@ -15,14 +17,14 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactVouchers")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ContactVouchers:
-    contact_id: int | None = None
+    contact_rewards: list[ContactVoucher]
 
-    contact_rewards: list[ContactVoucher] | None = None
-
-    count: int | None = None
+    count: int
     """ Total number of the contact's vouchers matching the filter. """
+
+    contact_id: int | None = None
 
     loyalty_program_id: str | None = None
 
@@ -30,18 +32,27 @@ class ContactVouchers:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "contact_rewards",
+                "count",
+                "contact_id",
+                "loyalty_program_id",
+                "loyalty_subscription_id",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict["contactRewards"] = [_i0.to_dict() for _i0 in self.contact_rewards]
+        field_dict["count"] = self.count
         if self.contact_id is not None:
             field_dict["contactId"] = self.contact_id
-        if self.contact_rewards is not None:
-            field_dict["contactRewards"] = [
-                _i0.to_dict() for _i0 in self.contact_rewards
-            ]
-        if self.count is not None:
-            field_dict["count"] = self.count
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
         if self.loyalty_subscription_id is not None:
@@ -50,17 +61,19 @@ class ContactVouchers:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        contact_id = d.pop("contactId", None)
-
-        _contact_rewards_raw = d.pop("contactRewards", None)
-        contact_rewards: list[ContactVoucher] | None = None
+        if "contactRewards" not in d:
+            raise ValueError(
+                "ContactVouchers.contactRewards is required but is missing"
+            )
+        _contact_rewards_raw = d.pop("contactRewards")
+        contact_rewards: list[ContactVoucher] = []
         if _contact_rewards_raw is not None:
             if type(_contact_rewards_raw) is not list:
                 raise TypeError(
@@ -72,7 +85,13 @@ class ContactVouchers:
                 if _i0 is not None
             ]
 
-        count = d.pop("count", None)
+        _count_raw = d.pop("count", None)
+        if _count_raw is None:
+            raise ValueError("ContactVouchers.count is required but is missing or null")
+        count: int
+        count = _count_raw
+
+        contact_id = d.pop("contactId", None)
 
         loyalty_program_id = d.pop("loyaltyProgramId", None)
 
@@ -81,9 +100,9 @@ class ContactVouchers:
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
-        _instance.contact_id = contact_id
         _instance.contact_rewards = contact_rewards
         _instance.count = count
+        _instance.contact_id = contact_id
         _instance.loyalty_program_id = loyalty_program_id
         _instance.loyalty_subscription_id = loyalty_subscription_id
 

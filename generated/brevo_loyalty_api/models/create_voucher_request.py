@@ -9,6 +9,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.create_voucher_request_meta import CreateVoucherRequestMeta
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreateVoucherRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateVoucherRequest:
     """One of `contactId` or `loyaltySubscriptionId` is required."""
 
@@ -43,6 +45,21 @@ class CreateVoucherRequest:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "reward_id",
+                "contact_id",
+                "loyalty_subscription_id",
+                "code",
+                "expiration_date",
+                "meta",
+                "value",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
@@ -64,7 +81,7 @@ class CreateVoucherRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(

@@ -9,24 +9,24 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 T = TypeVar("T", bound="CreatedReward")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreatedReward:
+    id: str
+    """ The new reward's ID. """
+
+    name: str
+
     created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
 
-    id: str | None = None
-    """ The new reward's ID. """
-
     loyalty_program_id: str | None = None
     """ Owning loyalty program ID. """
-
-    name: str | None = None
 
     public_description: str | None = None
 
@@ -39,22 +39,36 @@ class CreatedReward:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "id",
+                "name",
+                "created_at",
+                "loyalty_program_id",
+                "public_description",
+                "public_image",
+                "public_name",
+                "updated_at",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict["id"] = self.id
+        field_dict["name"] = self.name
         if self.created_at is not None:
             field_dict["createdAt"] = (
                 format_datetime(self.created_at, "CreatedReward.createdAt")
                 if isinstance(self.created_at, datetime.datetime)
                 else self.created_at
             )
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
-        if self.name is not None:
-            field_dict["name"] = self.name
         if self.public_description is not None:
             field_dict["publicDescription"] = self.public_description
         if self.public_image is not None:
@@ -67,13 +81,25 @@ class CreatedReward:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("CreatedReward.id is required but is missing or null")
+        id: str
+        id = _id_raw
+
+        _name_raw = d.pop("name", None)
+        if _name_raw is None:
+            raise ValueError("CreatedReward.name is required but is missing or null")
+        name: str
+        name = _name_raw
+
         _created_at_raw = d.pop("createdAt", None)
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
@@ -86,11 +112,7 @@ class CreatedReward:
                     _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-        id = d.pop("id", None)
-
         loyalty_program_id = d.pop("loyaltyProgramId", None)
-
-        name = d.pop("name", None)
 
         public_description = d.pop("publicDescription", None)
 
@@ -103,10 +125,10 @@ class CreatedReward:
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
-        _instance.created_at = created_at
         _instance.id = id
-        _instance.loyalty_program_id = loyalty_program_id
         _instance.name = name
+        _instance.created_at = created_at
+        _instance.loyalty_program_id = loyalty_program_id
         _instance.public_description = public_description
         _instance.public_image = public_image
         _instance.public_name = public_name

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_datetime
+from ..types import format_datetime, model_repr, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.order_billing import OrderBilling
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Order")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Order:
     """The order a redemption applies to. Note the snake_case `contact_id`."""
 
@@ -50,6 +50,26 @@ class Order:
     updated_at: datetime.datetime | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "amount",
+                "billing",
+                "contact_id",
+                "coupons",
+                "created_at",
+                "email",
+                "id",
+                "identifiers",
+                "products",
+                "status",
+                "store_id",
+                "updated_at",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
@@ -87,7 +107,7 @@ class Order:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
@@ -116,7 +136,7 @@ class Order:
             try:
                 created_at = datetime.datetime.fromisoformat(_created_at_raw)
             except ValueError:
-                created_at = parse_datetime(_created_at_raw)
+                created_at = parse_datetime(_created_at_raw, "Order.createdAt")
 
         email = d.pop("email", None)
 
@@ -150,7 +170,7 @@ class Order:
             try:
                 updated_at = datetime.datetime.fromisoformat(_updated_at_raw)
             except ValueError:
-                updated_at = parse_datetime(_updated_at_raw)
+                updated_at = parse_datetime(_updated_at_raw, "Order.updatedAt")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).

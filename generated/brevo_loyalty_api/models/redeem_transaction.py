@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.redeem_transaction_meta import RedeemTransactionMeta
@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RedeemTransaction")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RedeemTransaction:
     """A redeem transaction (request) and its state."""
+
+    id: str
+    """ Redeem transaction ID, the `tid` of completeRedeemRequest. """
 
     cancelled_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
@@ -41,9 +44,6 @@ class RedeemTransaction:
     expires_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-
-    id: str | None = None
-    """ Redeem transaction ID, the `tid` of completeRedeemRequest. """
 
     loyalty_program_id: str | None = None
 
@@ -67,10 +67,33 @@ class RedeemTransaction:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "id",
+                "cancelled_at",
+                "completed_at",
+                "contact_id",
+                "created_at",
+                "debit_transaction_id",
+                "expires_at",
+                "loyalty_program_id",
+                "meta",
+                "reject_reason",
+                "rejected_at",
+                "reward_attribution_id",
+                "status",
+                "updated_at",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict["id"] = self.id
         if self.cancelled_at is not None:
             field_dict["cancelledAt"] = (
                 format_datetime(self.cancelled_at, "RedeemTransaction.cancelledAt")
@@ -99,8 +122,6 @@ class RedeemTransaction:
                 if isinstance(self.expires_at, datetime.datetime)
                 else self.expires_at
             )
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
         if self.meta is not None:
@@ -127,13 +148,19 @@ class RedeemTransaction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("RedeemTransaction.id is required but is missing or null")
+        id: str
+        id = _id_raw
+
         _cancelled_at_raw = d.pop("cancelledAt", None)
         cancelled_at: datetime.datetime | str | None = None
         if _cancelled_at_raw is not None:
@@ -190,8 +217,6 @@ class RedeemTransaction:
                     _expires_at_raw if _expires_at_dt.tzinfo is None else _expires_at_dt
                 )
 
-        id = d.pop("id", None)
-
         loyalty_program_id = d.pop("loyaltyProgramId", None)
 
         _meta_raw = d.pop("meta", None)
@@ -232,13 +257,13 @@ class RedeemTransaction:
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
+        _instance.id = id
         _instance.cancelled_at = cancelled_at
         _instance.completed_at = completed_at
         _instance.contact_id = contact_id
         _instance.created_at = created_at
         _instance.debit_transaction_id = debit_transaction_id
         _instance.expires_at = expires_at
-        _instance.id = id
         _instance.loyalty_program_id = loyalty_program_id
         _instance.meta = meta
         _instance.reject_reason = reject_reason

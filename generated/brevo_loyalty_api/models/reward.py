@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.expiration_modifier import ExpirationModifier
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.code_generator import CodeGenerator
@@ -24,9 +24,14 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Reward")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Reward:
     """A reward definition."""
+
+    id: str
+    """ Reward ID (documented as a uuid). """
+
+    name: str
 
     attribution_per_consumer: int | None = None
     """ Most times one consumer can be attributed this reward. """
@@ -76,17 +81,12 @@ class Reward:
 
     generator: CodeGenerator | None = None
 
-    id: str | None = None
-    """ Reward ID (documented as a uuid). """
-
     limits: list[RewardLimit] | None = None
     """ Attribution and redeem limits. """
 
     loyalty_program_id: str | None = None
 
     meta: RewardMeta | None = None
-
-    name: str | None = None
 
     products: list[RewardProduct] | None = None
 
@@ -140,10 +140,60 @@ class Reward:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "id",
+                "name",
+                "attribution_per_consumer",
+                "balance_definition_id",
+                "code",
+                "code_count",
+                "code_generator_id",
+                "code_pool_id",
+                "config",
+                "created_at",
+                "disabled_at",
+                "end_date",
+                "expiration_date",
+                "expiration_modifier",
+                "expiration_unit",
+                "expiration_value",
+                "generator",
+                "limits",
+                "loyalty_program_id",
+                "meta",
+                "products",
+                "public_description",
+                "public_image",
+                "public_name",
+                "redeem_per_consumer",
+                "redeem_rules",
+                "reward_configs",
+                "rule",
+                "start_date",
+                "subtract_balance_definition_id",
+                "subtract_balance_strategy",
+                "subtract_balance_value",
+                "subtract_total_balance",
+                "total_attribution",
+                "total_redeem",
+                "trigger_id",
+                "unit",
+                "updated_at",
+                "value",
+                "value_type",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict["id"] = self.id
+        field_dict["name"] = self.name
         if self.attribution_per_consumer is not None:
             field_dict["attributionPerConsumer"] = self.attribution_per_consumer
         if self.balance_definition_id is not None:
@@ -190,16 +240,12 @@ class Reward:
             field_dict["expirationValue"] = self.expiration_value
         if self.generator is not None:
             field_dict["generator"] = self.generator.to_dict()
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.limits is not None:
             field_dict["limits"] = [_i0.to_dict() for _i0 in self.limits]
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
         if self.meta is not None:
             field_dict["meta"] = self.meta.to_dict()
-        if self.name is not None:
-            field_dict["name"] = self.name
         if self.products is not None:
             field_dict["products"] = [_i0.to_dict() for _i0 in self.products]
         if self.public_description is not None:
@@ -250,13 +296,25 @@ class Reward:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("Reward.id is required but is missing or null")
+        id: str
+        id = _id_raw
+
+        _name_raw = d.pop("name", None)
+        if _name_raw is None:
+            raise ValueError("Reward.name is required but is missing or null")
+        name: str
+        name = _name_raw
+
         attribution_per_consumer = d.pop("attributionPerConsumer", None)
 
         balance_definition_id = d.pop("balanceDefinitionId", None)
@@ -341,8 +399,6 @@ class Reward:
             None if _generator_raw is None else CodeGenerator.from_dict(_generator_raw)
         )
 
-        id = d.pop("id", None)
-
         _limits_raw = d.pop("limits", None)
         limits: list[RewardLimit] | None = None
         if _limits_raw is not None:
@@ -358,8 +414,6 @@ class Reward:
 
         _meta_raw = d.pop("meta", None)
         meta = None if _meta_raw is None else RewardMeta.from_dict(_meta_raw)
-
-        name = d.pop("name", None)
 
         _products_raw = d.pop("products", None)
         products: list[RewardProduct] | None = None
@@ -436,6 +490,8 @@ class Reward:
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
+        _instance.id = id
+        _instance.name = name
         _instance.attribution_per_consumer = attribution_per_consumer
         _instance.balance_definition_id = balance_definition_id
         _instance.code = code
@@ -451,11 +507,9 @@ class Reward:
         _instance.expiration_unit = expiration_unit
         _instance.expiration_value = expiration_value
         _instance.generator = generator
-        _instance.id = id
         _instance.limits = limits
         _instance.loyalty_program_id = loyalty_program_id
         _instance.meta = meta
-        _instance.name = name
         _instance.products = products
         _instance.public_description = public_description
         _instance.public_image = public_image

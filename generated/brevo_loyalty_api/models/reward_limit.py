@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 T = TypeVar("T", bound="RewardLimit")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RewardLimit:
     created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
@@ -40,6 +40,22 @@ class RewardLimit:
     arrived, so that a malformed timestamp never fails a call. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "created_at",
+                "duration_unit",
+                "duration_value",
+                "limit_value",
+                "reward_limit_id",
+                "sliding_schedule",
+                "type_",
+                "updated_at",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
@@ -73,7 +89,7 @@ class RewardLimit:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.reward_page_item import RewardPageItem
 
@@ -15,37 +17,47 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RewardPage")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RewardPage:
-    items: list[RewardPageItem] | None = None
+    items: list[RewardPageItem]
     """ The rewards on this page. """
 
-    total_count: int | None = None
+    total_count: int
     """ Total number of rewards matching the filter. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "items",
+                "total_count",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        if self.items is not None:
-            field_dict["items"] = [_i0.to_dict() for _i0 in self.items]
-        if self.total_count is not None:
-            field_dict["totalCount"] = self.total_count
+        field_dict["items"] = [_i0.to_dict() for _i0 in self.items]
+        field_dict["totalCount"] = self.total_count
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        _items_raw = d.pop("items", None)
-        items: list[RewardPageItem] | None = None
+        if "items" not in d:
+            raise ValueError("RewardPage.items is required but is missing")
+        _items_raw = d.pop("items")
+        items: list[RewardPageItem] = []
         if _items_raw is not None:
             if type(_items_raw) is not list:
                 raise TypeError(
@@ -55,7 +67,11 @@ class RewardPage:
                 RewardPageItem.from_dict(_i0) for _i0 in _items_raw if _i0 is not None
             ]
 
-        total_count = d.pop("totalCount", None)
+        _total_count_raw = d.pop("totalCount", None)
+        if _total_count_raw is None:
+            raise ValueError("RewardPage.totalCount is required but is missing or null")
+        total_count: int
+        total_count = _total_count_raw
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).

@@ -9,13 +9,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 T = TypeVar("T", bound="RewardPageItem")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RewardPageItem:
+    id: str
+    """ Reward ID. """
+
+    name: str
+    """ Reward name. """
+
     created_at: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
@@ -24,14 +30,8 @@ class RewardPageItem:
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
 
-    id: str | None = None
-    """ Reward ID. """
-
     loyalty_program_id: str | None = None
     """ Owning loyalty program ID. """
-
-    name: str | None = None
-    """ Reward name. """
 
     public_image: str | None = None
     """ Public image of the reward. """
@@ -49,10 +49,29 @@ class RewardPageItem:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "id",
+                "name",
+                "created_at",
+                "end_date",
+                "loyalty_program_id",
+                "public_image",
+                "start_date",
+                "state",
+                "updated_at",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict["id"] = self.id
+        field_dict["name"] = self.name
         if self.created_at is not None:
             field_dict["createdAt"] = (
                 format_datetime(self.created_at, "RewardPageItem.createdAt")
@@ -65,12 +84,8 @@ class RewardPageItem:
                 if isinstance(self.end_date, datetime.datetime)
                 else self.end_date
             )
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
-        if self.name is not None:
-            field_dict["name"] = self.name
         if self.public_image is not None:
             field_dict["publicImage"] = self.public_image
         if self.start_date is not None:
@@ -91,13 +106,25 @@ class RewardPageItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("RewardPageItem.id is required but is missing or null")
+        id: str
+        id = _id_raw
+
+        _name_raw = d.pop("name", None)
+        if _name_raw is None:
+            raise ValueError("RewardPageItem.name is required but is missing or null")
+        name: str
+        name = _name_raw
+
         _created_at_raw = d.pop("createdAt", None)
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
@@ -122,11 +149,7 @@ class RewardPageItem:
                     _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
                 )
 
-        id = d.pop("id", None)
-
         loyalty_program_id = d.pop("loyaltyProgramId", None)
-
-        name = d.pop("name", None)
 
         public_image = d.pop("publicImage", None)
 
@@ -159,11 +182,11 @@ class RewardPageItem:
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
+        _instance.id = id
+        _instance.name = name
         _instance.created_at = created_at
         _instance.end_date = end_date
-        _instance.id = id
         _instance.loyalty_program_id = loyalty_program_id
-        _instance.name = name
         _instance.public_image = public_image
         _instance.start_date = start_date
         _instance.state = state

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.rule_condition import RuleCondition
     from ..models.rule_event import RuleEvent
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Rule")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Rule:
     """The rule that defines a reward."""
 
@@ -50,6 +52,27 @@ class Rule:
     updated_at: str | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "condition",
+                "created_at",
+                "description",
+                "event",
+                "is_internal",
+                "loyalty_program_id",
+                "loyalty_version_id",
+                "meta",
+                "name",
+                "results",
+                "rule_id",
+                "rule_type",
+                "updated_at",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
@@ -85,7 +108,7 @@ class Rule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.rule_value import RuleValue
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RuleCondition")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RuleCondition:
     """A boolean condition tree; `and`/`or` hold sub-conditions, `lhs op rhs` a comparison."""
 
@@ -33,6 +35,19 @@ class RuleCondition:
     """ An operand; usually exactly one of its keys is set. """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "and_",
+                "lhs",
+                "op",
+                "or_",
+                "rhs",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
@@ -56,7 +71,7 @@ class RuleCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(

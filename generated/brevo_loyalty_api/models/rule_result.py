@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.rule_result_parameter import RuleResultParameter
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RuleResult")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RuleResult:
     action: str | None = None
 
@@ -24,6 +26,17 @@ class RuleResult:
     service: str | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "action",
+                "parameters",
+                "service",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
@@ -39,7 +52,7 @@ class RuleResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(

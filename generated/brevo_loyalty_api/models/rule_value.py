@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import model_repr
+
 if TYPE_CHECKING:
     from ..models.rule_node import RuleNode
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RuleValue")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RuleValue:
     """An operand; usually exactly one of its keys is set."""
 
@@ -40,6 +42,22 @@ class RuleValue:
     string: str | None = None
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "array",
+                "boolean",
+                "contact_property",
+                "date",
+                "event_property",
+                "expression",
+                "number",
+                "string",
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
@@ -67,7 +85,7 @@ class RuleValue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(

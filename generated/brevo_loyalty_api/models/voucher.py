@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, parse_timestamp
+from ..types import format_datetime, model_repr, parse_timestamp
 
 if TYPE_CHECKING:
     from ..models.voucher_meta import VoucherMeta
@@ -18,11 +18,14 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Voucher")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Voucher:
     """A voucher (attributed reward)."""
 
-    code: str | None = None
+    code: str
+
+    id: str
+    """ Voucher (attributed reward) ID. """
 
     consumed_at: str | None = None
     """ When the voucher was used, as the server formats it (not parsed). """
@@ -36,9 +39,6 @@ class Voucher:
     expiration_date: datetime.datetime | str | None = None
     """ An RFC 3339 date-time. Parsed into a datetime when it is one; any other string (or null) is kept as it
     arrived, so that a malformed timestamp never fails a call. """
-
-    id: str | None = None
-    """ Voucher (attributed reward) ID. """
 
     loyalty_program_id: str | None = None
 
@@ -54,12 +54,31 @@ class Voucher:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        # brevo-loyalty: only the fields that are set; the attrs repr listed every None.
+        return model_repr(
+            self,
+            (
+                "code",
+                "id",
+                "consumed_at",
+                "contact_id",
+                "created_at",
+                "expiration_date",
+                "loyalty_program_id",
+                "meta",
+                "reward_id",
+                "updated_at",
+                "value",
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-ready data; fields that are None are left out (never sent as null)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        if self.code is not None:
-            field_dict["code"] = self.code
+        field_dict["code"] = self.code
+        field_dict["id"] = self.id
         if self.consumed_at is not None:
             field_dict["consumedAt"] = self.consumed_at
         if self.contact_id is not None:
@@ -76,8 +95,6 @@ class Voucher:
                 if isinstance(self.expiration_date, datetime.datetime)
                 else self.expiration_date
             )
-        if self.id is not None:
-            field_dict["id"] = self.id
         if self.loyalty_program_id is not None:
             field_dict["loyaltyProgramId"] = self.loyalty_program_id
         if self.meta is not None:
@@ -96,14 +113,24 @@ class Voucher:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """Parse a JSON object; a field that is absent or null reads as None."""
+        """Parse a JSON object: a field that is not required reads as None when absent or null."""
         # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
         d = dict(src_dict)
-        code = d.pop("code", None)
+        _code_raw = d.pop("code", None)
+        if _code_raw is None:
+            raise ValueError("Voucher.code is required but is missing or null")
+        code: str
+        code = _code_raw
+
+        _id_raw = d.pop("id", None)
+        if _id_raw is None:
+            raise ValueError("Voucher.id is required but is missing or null")
+        id: str
+        id = _id_raw
 
         consumed_at = d.pop("consumedAt", None)
 
@@ -137,8 +164,6 @@ class Voucher:
                     else _expiration_date_dt
                 )
 
-        id = d.pop("id", None)
-
         loyalty_program_id = d.pop("loyaltyProgramId", None)
 
         _meta_raw = d.pop("meta", None)
@@ -164,11 +189,11 @@ class Voucher:
         # (the values were already built above; this is the hot path of every response).
         _instance = cls.__new__(cls)
         _instance.code = code
+        _instance.id = id
         _instance.consumed_at = consumed_at
         _instance.contact_id = contact_id
         _instance.created_at = created_at
         _instance.expiration_date = expiration_date
-        _instance.id = id
         _instance.loyalty_program_id = loyalty_program_id
         _instance.meta = meta
         _instance.reward_id = reward_id
