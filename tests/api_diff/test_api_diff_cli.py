@@ -111,11 +111,10 @@ def test_markdown_shows_one_entry_per_change_then_every_change(repo: Path) -> No
     assert "`limit` removed — Page size." in rename[3]
     assert GENERATED in rename[2] + rename[3]
     assert rename[4] == "`listRewards` query parameter pageSize: renamed `limit` → `pageSize`"
-    # The generator sorts a model's fields: the new one shifts positional construction.
+    # Required fields come first: a new optional one goes last, shifting nothing.
     assert field == [
-        "review", "Added", f"`{_models(repo)}RewardPage.next_cursor`",
-        "new field `next_cursor` (optional constructor argument); positional order "
-        "(items, total_count) → (next_cursor, items, total_count)",
+        "non-breaking", "Added", f"`{_models(repo)}RewardPage.next_cursor`",
+        "new field `next_cursor` (optional constructor argument)",
         "`listRewards` RewardPage.nextCursor: `nextCursor` added",
     ]  # fmt: skip
     # The details, rule by rule, follow in a folded block.
@@ -206,8 +205,8 @@ def test_changelog_is_drafted_since_the_last_tag_and_written_under_unreleased(re
     assert added < changed
     assert entry[added:changed] == (
         f"### Added\n\n- `{_models(repo)}RewardPage.next_cursor`: new field `next_cursor` "
-        "(optional constructor argument); positional order (items, total_count) → (next_cursor, "
-        "items, total_count) (HTTP: `listRewards` RewardPage.nextCursor: `nextCursor` added)\n\n"
+        "(optional constructor argument) (HTTP: `listRewards` RewardPage.nextCursor: "
+        "`nextCursor` added)\n\n"
     )
     (rename,) = entry[changed:].splitlines()[2:]
     assert rename.startswith("- **Breaking:** `")
