@@ -48,6 +48,10 @@ def _rename_total_count(spec: Spec) -> None:
     """Rename RewardPage's ``totalCount`` response field to ``total``."""
     properties = spec["components"]["schemas"]["RewardPage"]["properties"]
     properties["total"] = properties.pop("totalCount")
+    required = spec["components"]["schemas"]["RewardPage"].get("required", [])
+    spec["components"]["schemas"]["RewardPage"]["required"] = [
+        "total" if name == "totalCount" else name for name in required
+    ]
     spec["paths"]["/loyalty/offer/programs/{pid}/offers"]["get"]["x-pagination"]["total"] = "total"
 
 
@@ -84,7 +88,7 @@ def _replay(package_root: Path) -> subprocess.CompletedProcess[str]:
     [
         (_unchanged, None),
         (_rename_limit, "unexpected keyword argument 'limit'"),
-        (_rename_total_count, "'RewardPage' object has no attribute 'total_count'"),
+        (_rename_total_count, "RewardPage.total is required but is missing or null"),
     ],
     ids=["unchanged-passes", "renamed-limit-fails", "renamed-totalCount-fails"],
 )
