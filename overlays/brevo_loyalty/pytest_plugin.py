@@ -54,8 +54,8 @@ __all__ = [
 SANDBOX_BASE_URL = "http://sandbox/v3"
 """The base URL of the in-memory clients (any host works; the path must be ``/v3``)."""
 
-# The package is imported inside the fixtures, not here: pytest loads this module in every test
-# run of an environment where brevo-loyalty is installed, and that must stay cheap.
+# pytest loads this module in every test run of an environment where brevo-loyalty is installed:
+# the clients and the sandbox are imported inside the fixtures, when a test first uses one.
 
 
 @pytest.fixture
