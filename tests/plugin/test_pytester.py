@@ -6,6 +6,9 @@ point, exactly as in a user's project where brevo-loyalty is installed.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -161,3 +164,11 @@ def test_the_clients_are_closed_after_the_test(pytester: pytest.Pytester) -> Non
         """
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Testing your code against the sandbox", 1)[1].split("\n## ", 1)[0]
+    (example,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    pytester.makepyfile(test_readme_example=example)
+    pytester.runpytest("-p", "no:asyncio").assert_outcomes(passed=3)
