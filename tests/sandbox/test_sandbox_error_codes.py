@@ -17,7 +17,7 @@ from brevo_loyalty.sandbox import DEFAULT_API_KEY, Sandbox, serve
         (499, "http_499"),  # a status Python does not name
     ],
 )
-def test_injected_failure_codes_do_not_depend_on_the_python_version(status: int, code: str):
+def test_injected_failure_codes_do_not_depend_on_the_python_version(status: int, code: str) -> None:
     sandbox = Sandbox(seed=1)
     program_id = sandbox.create_program()
     sandbox.fail_next(status=status, message="boom")
@@ -31,7 +31,7 @@ def test_injected_failure_codes_do_not_depend_on_the_python_version(status: int,
     assert info.value.message == "boom"
 
 
-def test_a_422_is_typed_and_named_alike_everywhere():
+def test_a_422_is_typed_and_named_alike_everywhere() -> None:
     sandbox = Sandbox(seed=1)
     program_id = sandbox.create_program()
     sandbox.fail_next(status=422)
@@ -46,6 +46,6 @@ def test_a_422_is_typed_and_named_alike_everywhere():
 
 
 @pytest.mark.parametrize("status", [399, 600])
-def test_fail_next_refuses_a_non_error_status(status: int):
+def test_fail_next_refuses_a_non_error_status(status: int) -> None:
     with pytest.raises(ValueError, match=r"400\.\.599"):
         Sandbox().fail_next(status=status)
