@@ -92,11 +92,13 @@ class _Transport(AiohttpTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         with _errors_remapped(request):
             response = await super().handle_async_request(request)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
+        stream = response.stream
+        if not isinstance(stream, httpx.AsyncByteStream):  # not what httpx-aiohttp returns
+            return response
         return httpx.Response(
             status_code=response.status_code,
             headers=response.headers.raw,
-            stream=_ResponseStream(response.stream, request),
+            stream=_ResponseStream(stream, request),
             request=request,
             extensions=response.extensions,
         )
