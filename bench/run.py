@@ -40,6 +40,7 @@ WORKLOADS = (
     "regenerate",
     "api_diff",
     "async_get_reward",
+    "sandbox_server",
 )
 OURS = ("overlay", "generated")
 """Our rows; targets are judged on these (peers and the baseline are shown for comparison)."""
@@ -50,7 +51,11 @@ TARGETS = {
     "import_time": 1.4,
     "regenerate": 5.0,
     "api_diff": 2.0,
+    "async_aiohttp": 0.35,
+    "sandbox_server_ms": 3.0,
 }
+AIOHTTP = "overlay-aiohttp"
+"""The async-only row of AsyncRewards on its aiohttp backend (bench/worker.py)."""
 FLAT_MEMORY = 2.0
 """Peak memory may grow at most this much while the voucher count grows tenfold."""
 
@@ -95,6 +100,8 @@ class Settings:
     import_runs: int = 20
     regen_runs: int = 3
     diff_runs: int = 5
+    server_requests: int = 200
+    server_rounds: int = 5
 
     @classmethod
     def quick(cls) -> Settings:
@@ -109,6 +116,8 @@ class Settings:
             import_runs=2,
             regen_runs=1,
             diff_runs=1,
+            server_requests=10,
+            server_rounds=1,
         )
 
 
@@ -301,7 +310,63 @@ def worker_rows(process: str, result: dict[str, Any], s: Settings) -> list[Row]:
                     note=_spread(m, impl),
                 )
             )
+    m = work["async_get_reward"].get(AIOHTTP)
+    if process == "ours" and m is not None:
+        if "unsupported" in m:
+            note = "n/a: pip install '.[aiohttp]'"
+            rows.append(Row("async_get_reward", AIOHTTP, process, None, "", note=note))
+        else:
+            rows.append(
+                Row(
+                    "async_get_reward",
+                    AIOHTTP,
+                    process,
+                    m["median_s"] * 1e3,
+                    f"ms/{s.async_calls}",
+                    m.get("ratio"),
+                    "<=0.35x raw async httpx",
+                    _judge(m.get("ratio"), TARGETS["async_aiohttp"]),
+                    _join("AsyncRewards(http_client=DefaultAioHttpClient())", _spread(m, AIOHTTP)),
+                )
+            )
     return rows
+
+
+def sandbox_server_row(requests: int, rounds: int) -> Row:
+    """Milliseconds per keep-alive request to ``brevo_loyalty.sandbox.serve()``.
+
+    Client and server share this process, as in a user's test suite: one ``Rewards`` client
+    (one keep-alive connection) calls ``get_reward`` on the served sandbox, sequentially.
+    """
+    from brevo_loyalty import Rewards
+    from brevo_loyalty.sandbox import DEFAULT_API_KEY, Sandbox, serve
+
+    sandbox = Sandbox(seed=1)
+    program_id = sandbox.create_program()
+    reward_id = str(sandbox.create_reward(program_id, name="Bench").id)
+    samples: list[float] = []
+    with (
+        serve(sandbox) as server,
+        Rewards(api_key=DEFAULT_API_KEY, base_url=server.base_url) as client,
+    ):
+        client.get_reward(program_id=program_id, reward_id=reward_id)  # connect once
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for _ in range(requests):
+                client.get_reward(program_id=program_id, reward_id=reward_id)
+            samples.append((time.perf_counter() - start) / requests)
+    value = statistics.median(samples) * 1e3
+    return Row(
+        "sandbox_server",
+        "serve() + Rewards",
+        "ours",
+        value,
+        "ms/request",
+        target="<=3 ms",
+        passed=value <= TARGETS["sandbox_server_ms"],
+        note=f"keep-alive get_reward, {requests} x {rounds}, median; "
+        f"best round {min(samples) * 1e3:.2f} ms",
+    )
 
 
 def timing_env() -> dict[str, str]:
@@ -551,6 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += import_rows(peers, s.import_runs)
     rows.append(regenerate_row(s.regen_runs))
     rows.append(api_diff_row(s.diff_runs))
+    rows.append(sandbox_server_row(s.server_requests, s.server_rounds))
 
     order = {w: i for i, w in enumerate(WORKLOADS)}
     rows.sort(key=lambda r: order[r.workload.split("[")[0]])

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from brevo_loyalty.demo import main
-from brevo_loyalty.sandbox import DEFAULT_API_KEY, Sandbox, serve
+from brevo_loyalty.sandbox import DEFAULT_API_KEY, RunningServer, Sandbox
 
 
 def test_demo_runs_the_lifecycle_on_the_embedded_sandbox(
@@ -41,23 +41,28 @@ def test_demo_is_reproducible_with_a_seed(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_demo_against_a_server(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    brevo_sandbox: Sandbox,
+    brevo_program_id: str,
+    brevo_server: RunningServer,
 ) -> None:
-    """Against a server, nothing is configured behind the client's back: attribution fails."""
-    sandbox = Sandbox(seed=1)
-    program_id = sandbox.create_program()
+    """Against a server, nothing is configured behind the client's back: attribution fails.
+
+    The sandbox, its program and the server come from the package's own pytest plugin.
+    """
     monkeypatch.setenv("BREVO_API_KEY", DEFAULT_API_KEY)
-    with serve(sandbox) as server:
-        status = main(["--base-url", server.base_url, "--program-id", program_id])
+    status = main(["--base-url", brevo_server.base_url, "--program-id", brevo_program_id])
     captured = capsys.readouterr()
     assert status == 1
-    assert f"Brevo Loyalty demo: {server.base_url}" in captured.out
+    assert f"Brevo Loyalty demo: {brevo_server.base_url}" in captured.out
     assert "1. Created reward 'Free coffee'" in captured.out
     assert "2. Configure and publish the reward in Brevo" in captured.out
     assert "412" in captured.err
     assert "reward attribution not valid" in captured.err
     # The reward really was created on the server.
-    assert [r.draft.name for r in sandbox.programs[program_id].rewards.values()] == ["Free coffee"]
+    rewards = brevo_sandbox.programs[brevo_program_id].rewards.values()
+    assert [r.draft.name for r in rewards] == ["Free coffee"]
 
 
 def test_demo_refuses_a_server_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:

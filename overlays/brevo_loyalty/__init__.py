@@ -5,6 +5,8 @@
 
 The models returned are the generated ones (``brevo_loyalty_api.models``), re-exported lazily
 here; ``brevo_loyalty.sandbox`` is an in-memory Reward API for tests and demos.
+``DefaultAioHttpClient`` (with ``pip install 'brevo-loyalty[aiohttp]'``) is an aiohttp backend
+for ``AsyncRewards``: ``AsyncRewards(http_client=DefaultAioHttpClient())``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from ._retry import RetryPolicy
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._aiohttp import DefaultAioHttpClient as DefaultAioHttpClient
     from ._client import AsyncRewards, Rewards
 
 __all__ = [
@@ -76,4 +79,13 @@ def __getattr__(name: str) -> Any:
     # The generated models are imported on first use: `import brevo_loyalty` stays cheap.
     if name == "models":
         return importlib.import_module("brevo_loyalty_api.models")
+    if name == "DefaultAioHttpClient":
+        # Optional: it needs aiohttp, which only the `aiohttp` extra installs.
+        try:
+            from ._aiohttp import DefaultAioHttpClient
+        except ImportError as exc:
+            raise ImportError(
+                "DefaultAioHttpClient needs the aiohttp extra: pip install 'brevo-loyalty[aiohttp]'"
+            ) from exc
+        return DefaultAioHttpClient
     raise AttributeError(f"module 'brevo_loyalty' has no attribute {name!r}")

@@ -22,6 +22,7 @@ WORKLOADS = (
     "regenerate",
     "api_diff",
     "async_get_reward",
+    "sandbox_server",
 )
 MEASURED_BY_WORKER = ("get_reward", "list_rewards", "iterate_vouchers", "async_get_reward")
 
@@ -105,6 +106,17 @@ def test_quick_run_without_peers_is_well_formed(tmp_path: Path) -> None:
     assert regen["passed"] is not None
     (diff,) = by_workload["api_diff"]
     assert _is_measured(diff) or diff["note"]
+
+    (server,) = by_workload["sandbox_server"]
+    assert _is_measured(server)
+    assert server["passed"] is not None
+    if _overlay_ready() and importlib.util.find_spec("aiohttp") is not None:
+        (aiohttp_row,) = [
+            r for r in by_workload["async_get_reward"] if r["impl"] == "overlay-aiohttp"
+        ]
+        assert _is_measured(aiohttp_row)
+        assert aiohttp_row["ratio"] > 0
+        assert aiohttp_row["passed"] is not None
 
     workers = result["workers"]
     assert set(workers) == {"ours"}

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from email.parser import Parser
 from pathlib import Path
@@ -23,7 +24,7 @@ DIST_NAME = "brevo-loyalty"
 PACKAGES = ("brevo_loyalty_api", "brevo_loyalty")
 # Not sources: caches, virtualenvs (bench/.venvs holds ~100 MB) and build output.
 COPY_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", ".venvs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
+    ".git", ".venv", ".venvs", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
     "__pycache__", "dist", "build", "*.egg-info",
 )  # fmt: skip
 TIMEOUT = 300
@@ -82,11 +83,17 @@ def _make_venv(path: Path) -> Path:
 PROBE = """
 import importlib, importlib.metadata, json, pathlib, pkgutil, sys
 import brevo_loyalty, brevo_loyalty_api
+# Modules of optional features: they may miss exactly their own dependency, nothing else.
+OPTIONAL = {"brevo_loyalty._aiohttp": {"aiohttp", "httpx_aiohttp"},
+            "brevo_loyalty.pytest_plugin": {"pytest"}}
 unimportable = []
 for package in (brevo_loyalty, brevo_loyalty_api):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         try:
             importlib.import_module(info.name)
+        except ModuleNotFoundError as error:
+            if error.name not in OPTIONAL.get(info.name, ()):
+                unimportable.append(f"{info.name}: {error!r}")
         except Exception as error:
             unimportable.append(f"{info.name}: {error!r}")
 from brevo_loyalty_api.api.rewards import get_reward
@@ -209,3 +216,73 @@ def test_wheel_built_via_sdist_is_the_same(wheel: Path, tmp_path: Path) -> None:
         indirect_files = {n: indirect.read(n) for n in indirect.namelist() if "/RECORD" not in n}
     assert sorted(direct_files) == sorted(indirect_files)
     assert [n for n in direct_files if direct_files[n] != indirect_files[n]] == []
+
+
+def test_wheel_declares_urls_status_extras_and_the_pytest_plugin(wheel: Path) -> None:
+    dist_info = f"brevo_loyalty-{_expected_version()}.dist-info"
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = Parser().parsestr(archive.read(f"{dist_info}/METADATA").decode("utf-8"))
+        entry_points = archive.read(f"{dist_info}/entry_points.txt").decode("utf-8")
+    urls = dict(url.split(", ", 1) for url in metadata.get_all("Project-URL", []))
+    assert {"Homepage", "Documentation", "Repository", "Issues", "Changelog"} <= urls.keys()
+    assert all(url.startswith("https://") for url in urls.values())
+    classifiers = metadata.get_all("Classifier", [])
+    assert any(c.startswith("Development Status :: ") for c in classifiers)
+    for version in ("3.11", "3.12", "3.13"):
+        assert f"Programming Language :: Python :: {version}" in classifiers
+    assert "aiohttp" in metadata.get_all("Provides-Extra", [])
+    aiohttp_reqs = [
+        r for r in metadata.get_all("Requires-Dist", []) if re.search(r"extra == .aiohttp.$", r)
+    ]
+    assert {re.split(r"[<>=!~; \[]", r, maxsplit=1)[0] for r in aiohttp_reqs} == {
+        "httpx-aiohttp",
+        "aiohttp",
+    }
+    # pytest loads the sandbox fixtures wherever the package is installed.
+    assert "[pytest11]\nbrevo_loyalty = brevo_loyalty.pytest_plugin" in entry_points
+
+
+@pytest.fixture(scope="module")
+def sdist_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    outdir = tmp_path_factory.mktemp("sdist")
+    _run([sys.executable, "-m", "build", "--sdist", "--outdir", str(outdir), "."], cwd=REPO_ROOT)
+    (built,) = outdir.glob("*.tar.gz")
+    with tarfile.open(built) as archive:
+        # Paths inside the archive start with brevo_loyalty-<version>/.
+        return {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+
+
+def test_sdist_holds_what_a_packager_needs_to_build_and_test(sdist_names: set[str]) -> None:
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "CHANGELOG.md",
+        "LICENSE",
+        ".ci/run",  # tests/test_readme.py compares it with the README
+        "tests/test_readme.py",
+        "tests/plugin/test_pytester.py",
+        "tests/cassettes/world.json",
+        "scripts/api-diff",
+        "docs/api-diff.md",  # tests/api_diff checks the rules table in it
+        "docs/reference/clients.md",
+        "mkdocs.yml",
+        "bench/run.py",
+        "spec/reward-api.yaml",
+        "spec/sources/seed-reward-example.json",
+        "overlays/brevo_loyalty/pytest_plugin.py",
+        "generated/brevo_loyalty_api/client.py",
+    ):
+        assert needed in sdist_names, needed
+
+
+def test_sdist_leaves_out_stray_files_and_brevos_pages(sdist_names: set[str]) -> None:
+    stray = sorted(
+        name
+        for name in sdist_names
+        if name.startswith((".github/", ".venv/", ".nox/", "bench/results/", "bench/.venvs/"))
+        or name == "bench/README.md"
+        or "__pycache__" in name
+    )
+    assert stray == []
+    # Brevo's documentation pages, copied verbatim, are not ours to license: repository only.
+    assert sorted(n for n in sdist_names if re.fullmatch(r"spec/sources/\d{3}_.*\.txt", n)) == []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from brevo_loyalty.sandbox import DEFAULT_API_KEY
 
@@ -90,6 +91,10 @@ def _before_record_request(request: Any) -> Any:
 
 
 def _before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+    # The reason phrase a server sends depends on the Python that runs it (3.13 calls 422
+    # "Unprocessable Content"): store httpx's fixed phrase, so recordings are the same everywhere.
+    status = response["status"]
+    status["message"] = httpx.codes.get_reason_phrase(status["code"])
     response["headers"] = {
         name: value
         for name, value in response["headers"].items()

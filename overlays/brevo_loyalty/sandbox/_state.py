@@ -16,7 +16,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from http import HTTPStatus
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from ._clock import Clock, SystemClock
@@ -55,11 +54,63 @@ class ApiProblem(Exception):
         return type(self), (self.status, self.code, self.message)
 
 
+# The ``code`` of an injected failure, per status. Fixed here rather than derived from
+# ``http.HTTPStatus`` phrases, which change between Python versions (3.13 renamed 422 to
+# "Unprocessable Content"): a sandbox must answer the same whatever Python runs it.
+# These are the RFC 7231-era names (what Python 3.11 and 3.12 call them).
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    402: "payment_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    407: "proxy_authentication_required",
+    408: "request_timeout",
+    409: "conflict",
+    410: "gone",
+    411: "length_required",
+    412: "precondition_failed",
+    413: "request_entity_too_large",
+    414: "request-uri_too_long",
+    415: "unsupported_media_type",
+    416: "requested_range_not_satisfiable",
+    417: "expectation_failed",
+    418: "im_a_teapot",
+    421: "misdirected_request",
+    422: "unprocessable_entity",
+    423: "locked",
+    424: "failed_dependency",
+    425: "too_early",
+    426: "upgrade_required",
+    428: "precondition_required",
+    429: "too_many_requests",
+    431: "request_header_fields_too_large",
+    451: "unavailable_for_legal_reasons",
+    500: "internal_server_error",
+    501: "not_implemented",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+    505: "http_version_not_supported",
+    506: "variant_also_negotiates",
+    507: "insufficient_storage",
+    508: "loop_detected",
+    510: "not_extended",
+    511: "network_authentication_required",
+}
+
+
 def failure(status: int, message: str) -> ApiProblem:
-    """Build an injected failure; its code is the status phrase (``too_many_requests``, ...)."""
+    """Build an injected failure; its code names the status (``too_many_requests``, ...).
+
+    The codes come from the fixed :data:`ERROR_CODES` table, the same on every Python; a status
+    the table lacks gets ``http_<status>``.
+    """
     if not 400 <= status <= 599:
         raise ValueError("an injected failure needs an error status (400..599)")
-    return ApiProblem(status, HTTPStatus(status).phrase.lower().replace(" ", "_"), message)
+    return ApiProblem(status, ERROR_CODES.get(status, f"http_{status}"), message)
 
 
 def _not_found(what: str) -> ApiProblem:
