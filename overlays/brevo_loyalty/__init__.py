@@ -3,14 +3,14 @@
     >>> from brevo_loyalty import Rewards
     >>> client = Rewards(api_key="xkeysib-...")  # or set BREVO_API_KEY
 
-The models returned are the generated ones (``brevo_loyalty_api.models``), re-exported lazily
-here; ``brevo_loyalty.sandbox`` is an in-memory Reward API for tests and demos.
+The models returned are in ``brevo_loyalty.models`` (imported on first use);
+``brevo_loyalty.sandbox`` is an in-memory Reward API for tests and demos.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._client import AsyncRewards, Rewards
 from ._exceptions import (
@@ -65,8 +65,13 @@ __all__ = [
 ]
 
 
+if TYPE_CHECKING:
+    # Type checkers see the real module; at run time it is imported on first use (below).
+    from . import models as models
+
+
 def __getattr__(name: str) -> Any:
-    # The generated models are imported on first use: `import brevo_loyalty` stays cheap.
+    # The models are imported on first use: `import brevo_loyalty` stays cheap.
     if name == "models":
-        return importlib.import_module("brevo_loyalty_api.models")
+        return importlib.import_module(".models", __name__)
     raise AttributeError(f"module 'brevo_loyalty' has no attribute {name!r}")
