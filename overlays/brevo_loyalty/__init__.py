@@ -3,8 +3,8 @@
     >>> from brevo_loyalty import Rewards
     >>> client = Rewards(api_key="xkeysib-...")  # or set BREVO_API_KEY
 
-The models returned are the generated ones (``brevo_loyalty_api.models``), re-exported lazily
-here; ``brevo_loyalty.sandbox`` is an in-memory Reward API for tests and demos.
+The models returned are in ``brevo_loyalty.models`` (imported on first use);
+``brevo_loyalty.sandbox`` is an in-memory Reward API for tests and demos.
 ``DefaultAioHttpClient`` (with ``pip install 'brevo-loyalty[aiohttp]'``) is an aiohttp backend
 for ``AsyncRewards``: ``AsyncRewards(http_client=DefaultAioHttpClient())``.
 """
@@ -70,15 +70,20 @@ __all__ = [
 ]
 
 
+if TYPE_CHECKING:
+    # Type checkers see the real module; at run time it is imported on first use (below).
+    from . import models as models
+
+
 def __getattr__(name: str) -> Any:
     # The clients are imported on first use: their operation methods are generated into
     # brevo_loyalty_api._surface, which itself builds on this package's engine, so importing them
     # here eagerly would be circular when the surface is imported first.
     if name in ("Rewards", "AsyncRewards"):
         return getattr(importlib.import_module("brevo_loyalty._client"), name)
-    # The generated models are imported on first use: `import brevo_loyalty` stays cheap.
+    # The models are imported on first use: `import brevo_loyalty` stays cheap.
     if name == "models":
-        return importlib.import_module("brevo_loyalty_api.models")
+        return importlib.import_module(".models", __name__)
     if name == "DefaultAioHttpClient":
         # Optional: it needs aiohttp, which only the `aiohttp` extra installs.
         try:
