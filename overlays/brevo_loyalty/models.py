@@ -20,8 +20,6 @@ added to the spec appears here with its precise type).
 
 from __future__ import annotations
 
-from brevo_loyalty_api import models as _generated
-from brevo_loyalty_api.models import *  # noqa: F403  (every public model, typed as generated)
-
-__all__: list[str] = []
-__all__ += _generated.__all__
+# A star import with no __all__ of our own: type checkers (mypy, pyright) read it as re-exporting
+# exactly the generated package's __all__, so a model added to the spec appears here typed.
+from brevo_loyalty_api.models import *  # noqa: F403

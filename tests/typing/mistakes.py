@@ -14,9 +14,7 @@ RID = "00000000-0000-4000-8000-000000000000"
 
 def mistakes(client: Rewards, reward: Reward) -> None:
     """Misspelled keywords and attributes, an invalid literal, a possibly-missing field."""
-    raw = client.with_raw_response.get_reward(
-        program_id=PID, reward_id=RID, no_such_arg=1
-    )  # expect-error
+    raw = client.with_raw_response.get_reward(program_id=PID, reward_id=RID, oops=1)  # expect-error
     print(raw.parse().nmae)  # expect-error
     print(raw.status_cod)  # expect-error
     client.list_rewards(program_id=PID, state="actve")  # expect-error
