@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_it_re_exports_every_generated_model() -> None:
     from brevo_loyalty import models
 
-    public = {name for name in vars(models) if not name.startswith("_")}
+    public = {name for name in vars(models) if name.isidentifier() and not name.startswith("_")}
     assert public - {"annotations"} == set(generated.__all__)
     for name in generated.__all__:
         assert getattr(models, name) is getattr(generated, name), name
