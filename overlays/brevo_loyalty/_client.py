@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import httpx
 
-from . import _calls, _pagination
+from . import _body, _calls, _deadline, _pagination
 from . import _validation as check
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
@@ -35,7 +35,9 @@ from ._base_client import (
     attempt_timed_out,
 )
 from ._calls import Call
-from ._exceptions import APIError, RedeemAborted, status_error
+from ._credentials import AuthHeaders, raise_detached
+from ._exceptions import RedeemAborted, ResponseParseError, status_error
+from ._loop import LoopGuard
 from ._response import OPERATIONS, APIResponse
 from ._retry import RetryPolicy
 
@@ -83,13 +85,19 @@ def _check_before_complete(before_complete: object) -> None:
 
 
 def _transaction_id(pending: RedeemTransaction) -> str:
-    if not isinstance(pending.id, str) or not pending.id:
-        raise APIError(
-            "the redeem request was created but its response has no id to complete",
+    # The id comes from the server: one that our own argument check would refuse (empty, "..",
+    # 100,000 characters...) is the server's fault, so an APIError, not the caller's ValueError.
+    try:
+        return check.identifier("transaction_id", pending.id)
+    except (TypeError, ValueError) as exc:
+        raise ResponseParseError(
+            f"the redeem request was created but its response has no usable id to complete: {exc}",
             method="POST",
             url="",
-        )
-    return pending.id
+            status_code=200,
+            headers=httpx.Headers(),
+            body=b"",
+        ) from None
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -153,6 +161,7 @@ class Rewards(BaseClient):
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
+        _deadline.install(self._http)  # the attempt deadline also bounds status line and headers
         self._sleep = sleep
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -175,7 +184,7 @@ class Rewards(BaseClient):
 
     # -- sending ------------------------------------------------------------------------------
 
-    def _auth(self) -> dict[str, str]:
+    def _auth(self) -> AuthHeaders:
         if self._token_provider is None:
             return self._static_auth
         return self._with_token(self._token_provider())
@@ -184,24 +193,11 @@ class Rewards(BaseClient):
         """Send one attempt and read its body within the attempt's overall time budget."""
         budget = attempt_budget(request)
         deadline = None if budget is None else time.monotonic() + budget
-        response = self._http.send(request, stream=True)
-        if response.is_stream_consumed:  # in-memory transports hand over a body already read
-            return response
-        chunks = []
-        try:
-            for chunk in response.iter_raw():
-                chunks.append(chunk)
-                if deadline is not None and time.monotonic() > deadline:
-                    raise attempt_timed_out(request)
-        finally:
-            response.close()
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            content=b"".join(chunks),
-            request=request,
-            extensions=response.extensions,
-        )
+        with _deadline.bounded(deadline):
+            # follow_redirects=False even when the caller's http_client follows them: a 3xx is an
+            # answer (APIStatusError), never a reason to send credentials or a create elsewhere.
+            response = self._http.send(request, stream=True, follow_redirects=False)
+            return _body.read(response, limit=self.max_response_bytes, deadline=deadline)
 
     def _send(
         self,
@@ -222,8 +218,8 @@ class Rewards(BaseClient):
                 attempt += 1
                 delay = self._retry_delay(call, attempt, retries, waited, error=exc)
                 if delay is None:
-                    # not "from exc": the httpx error holds the request, whose headers hold the key
-                    raise self._connection_error(exc, request) from None
+                    # no context: the httpx error holds the request, whose headers hold the key
+                    raise_detached(self._connection_error(exc, request))
                 self._log_retry(request, attempt, retries, delay, type(exc).__name__)
             else:
                 self._log_response(request, response.status_code, started)
@@ -817,6 +813,7 @@ class AsyncRewards(BaseClient):
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
+        self._loop_guard = LoopGuard(self._http)  # shared by with_options copies, as the pool is
         self._sleep = sleep or _asyncio_sleep
 
     async def aclose(self) -> None:
@@ -835,7 +832,7 @@ class AsyncRewards(BaseClient):
     ) -> None:
         await self.aclose()
 
-    async def _auth(self) -> dict[str, str]:
+    async def _auth(self) -> AuthHeaders:
         if self._token_provider is None:
             return self._static_auth
         token = self._token_provider()
@@ -849,7 +846,9 @@ class AsyncRewards(BaseClient):
 
         try:
             async with asyncio.timeout(attempt_budget(request)):
-                return await self._http.send(request)
+                # Never follow redirects (see Rewards._receive); read the body bounded in size.
+                response = await self._http.send(request, stream=True, follow_redirects=False)
+                return await _body.aread(response, limit=self.max_response_bytes)
         except TimeoutError:
             raise attempt_timed_out(request) from None
 
@@ -861,6 +860,7 @@ class AsyncRewards(BaseClient):
         extra_headers: Mapping[str, str] | None,
     ) -> tuple[httpx.Response, int]:
         prepared = self._prepare(call, timeout, max_retries, extra_headers)
+        self._loop_guard.check()
         retries = prepared.retries
         attempt, waited = 0, 0.0
         while True:
@@ -873,8 +873,8 @@ class AsyncRewards(BaseClient):
                 attempt += 1
                 delay = self._retry_delay(call, attempt, retries, waited, error=exc)
                 if delay is None:
-                    # not "from exc": the httpx error holds the request, whose headers hold the key
-                    raise self._connection_error(exc, request) from None
+                    # no context: the httpx error holds the request, whose headers hold the key
+                    raise_detached(self._connection_error(exc, request))
                 self._log_retry(request, attempt, retries, delay, type(exc).__name__)
             else:
                 self._log_response(request, response.status_code, started)
