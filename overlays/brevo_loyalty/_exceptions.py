@@ -70,6 +70,17 @@ def _rebuild(cls: type[BrevoLoyaltyError], args: tuple[Any, ...]) -> BrevoLoyalt
     return error
 
 
+def _rebuild_aborted(
+    cls: type[RedeemAborted], args: tuple[Any, ...], transaction: dict[str, Any]
+) -> RedeemAborted:
+    from brevo_loyalty_api.models import RedeemTransaction
+
+    error = cls.__new__(cls)
+    error.args = args
+    error.transaction = RedeemTransaction.from_dict(transaction)
+    return error
+
+
 class BrevoLoyaltyError(Exception):
     """Base class of every exception raised by brevo-loyalty."""
 
@@ -93,6 +104,12 @@ class RedeemAborted(BrevoLoyaltyError):
     def __init__(self, transaction: RedeemTransaction) -> None:
         super().__init__(f"redeem request {transaction.id!s} was not completed (aborted)")
         self.transaction = transaction
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The transaction travels as its JSON form: the generated models' UNSET sentinel is not
+        # a pickle-stable singleton, so a pickled model would come back with "unset" fields set.
+        state = {k: v for k, v in self.__dict__.items() if k != "transaction"}
+        return (_rebuild_aborted, (type(self), self.args, self.transaction.to_dict()), state)
 
 
 class EventLoopMismatchError(BrevoLoyaltyError, RuntimeError):

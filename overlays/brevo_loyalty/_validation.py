@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -304,7 +305,8 @@ def url_length(
     lengths = {key: len(urlencode({key: val}, doseq=True)) for key, val in pairs.items()}
     longest = max(lengths, key=lengths.__getitem__, default=None)
     if longest is not None and lengths[longest] >= len(url):
-        part = f"query parameter {longest!r} ({lengths[longest]} characters encoded)"
+        argument = re.sub(r"(?<!^)(?=[A-Z])", "_", longest).lower()  # the Python argument name
+        part = f"{argument} (query parameter {longest!r}, {lengths[longest]} characters encoded)"
     else:
         part = "the path"
     raise ValueError(

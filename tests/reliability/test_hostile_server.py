@@ -80,7 +80,7 @@ def test_a_following_http_client_still_never_follows_a_redirect(
     assert elsewhere.requests == []  # the key never reaches the other host
 
 
-# -- 2. decompression bombs ---------------------------------------------------------------------------
+# -- 2. decompression bombs ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +124,11 @@ def test_the_body_limit_applies_to_plain_bodies_and_can_be_set(kind: str, serve:
         max_response_bytes = 4096
 
     if kind == "sync":
-        with Small(api_key=API_KEY, base_url=server.base_url) as client:
-            with pytest.raises(ResponseTooLargeError) as caught:
-                client.get_reward(program_id=PROGRAM_ID, reward_id=REWARD_ID)
+        with (
+            Small(api_key=API_KEY, base_url=server.base_url) as client,
+            pytest.raises(ResponseTooLargeError) as caught,
+        ):
+            client.get_reward(program_id=PROGRAM_ID, reward_id=REWARD_ID)
     else:
 
         async def main() -> None:
@@ -153,7 +155,7 @@ def test_a_gzipped_body_below_the_limit_is_decoded_once(kind: str, serve: Serve)
     assert outcome.result.name == "n" * 3000
 
 
-# -- 3. deep JSON ---------------------------------------------------------------------------------------
+# -- 3. deep JSON ----------------------------------------------------------------------------------
 
 DEEP = b"[" * 50_000 + b"]" * 50_000
 
@@ -200,7 +202,7 @@ def test_a_rule_tree_nested_past_the_decoder_limit_is_a_parse_error(
     assert "nested too deeply" in str(outcome.error)
 
 
-# -- 5. runaway pagination ----------------------------------------------------------------------------
+# -- 5. runaway pagination -------------------------------------------------------------------------
 
 
 def _iterate(kind: str, base_url: str, iterator: str, limit: int = 50) -> tuple[list[Any], Any]:
@@ -289,7 +291,7 @@ def test_distinct_pages_still_iterate_to_the_end(kind: str, serve: Serve) -> Non
     assert [item.id for item in items] == [f"r{n}" for n in range(7)]
 
 
-# -- 8. status line and headers dripped by the server -------------------------------------------------
+# -- 8. status line and headers dripped by the server ----------------------------------------------
 
 
 def _header_drip(finished: threading.Event) -> Callable[[Connection], None]:
@@ -331,7 +333,7 @@ def test_a_dripped_status_line_and_headers_cannot_outlive_the_timeout(
     assert not finished.is_set()
 
 
-# -- 9. Retry-After values that would mean "retry at once, forever" ----------------------------------
+# -- 9. Retry-After values that would mean "retry at once, forever" --------------------------------
 
 
 @pytest.mark.parametrize("value", ["-5", "NaN", "nan", "inf", "-inf", "1e400", "-0.5"])
@@ -356,7 +358,7 @@ def test_a_malformed_retry_after_is_ignored_for_the_normal_backoff(
     assert len(server.requests) == 3
 
 
-# -- 9. redeem(): a malformed transaction id from the server -----------------------------------------
+# -- 9. redeem(): a malformed transaction id from the server ---------------------------------------
 
 
 @pytest.mark.parametrize("bad_id", ["", "..", "x" * 100_000, 12, None])
