@@ -9,9 +9,10 @@ The server treats every request as hostile and always answers in the API's JSON 
   is never read as a second request; any other transfer coding, or both headers at once (the
   request-smuggling shape), is refused with 400.
 - A JSON body nested too deeply for Python's decoder is refused with 400 before the app sees it.
-- Methods the app does not route (``TRACE``, ``OPTIONS``, ``CONNECT``, anything else) get a JSON 405
-  with ``Allow``; errors found by ``http.server`` itself (bad request line, headers too long...) get
-  JSON bodies too, not its HTML page.
+- Every method reaches the app, which answers one it does not route (``TRACE``, ``OPTIONS``,
+  ``CONNECT``, anything else) with a JSON 405 whose ``Allow`` lists the path's methods; errors found
+  by ``http.server`` itself (bad request line, headers too long...) get JSON bodies too, not its
+  HTML page.
 
 After a refused request whose body was not read, the connection is closed (``Connection: close``):
 what follows on it cannot be told apart from the unread body.
@@ -27,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from ._app import BASE_PATH
 from ._sandbox import Sandbox
@@ -35,9 +37,6 @@ __all__ = ["MAX_BODY_BYTES", "RunningServer", "serve"]
 
 # The API's largest request (a redeem request with its order and metadata) is a few KiB.
 MAX_BODY_BYTES = 1024 * 1024
-# Methods handed to the app (which answers 405 with the route's Allow when the path exists).
-ROUTED_METHODS = frozenset({"GET", "POST", "DELETE", "PUT", "PATCH", "HEAD"})
-ALLOW = "DELETE, GET, POST"
 _DIGITS = re.compile(r"[0-9]{1,20}")
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(;[^\r\n]*)?\r?\n")
 _MAX_LINE = 8192
@@ -160,19 +159,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._reply(reply.status, reply.body, reply.headers)
 
-    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_HEAD = _answer
-
-    def parse_request(self) -> bool:
-        """Parse the request line and headers; answer unrouted methods with a JSON 405."""
-        if not super().parse_request():
-            return False
-        if self.command not in ROUTED_METHODS:
-            self._refuse(
-                _Refused(405, "method_not_allowed", f"method {self.command} not allowed"),
-                ("allow", ALLOW),
-            )
-            return False
-        return True
+    def __getattr__(self, name: str) -> Any:
+        # http.server dispatches a request to `do_<METHOD>` and answers a missing one with an HTML
+        # 501. Every method goes to the app instead, which answers an unsupported one with a JSON
+        # 405 whose Allow lists the path's own methods (or 404 for an unknown path).
+        if name.startswith("do_"):
+            return self._answer
+        raise AttributeError(name)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found by ``http.server`` itself, answered as JSON instead of its HTML page."""
