@@ -7,8 +7,9 @@ and runs every registered check on each answer (server errors, status codes, con
 headers and bodies against the spec, negative data rejected, positive data accepted, auth not
 ignored...). ``derandomize=True`` fixes the seed: the same examples on every run and machine.
 
-The program id is one the sandbox knows (a random UUID would only ever exercise the 404 branch),
-and the API key is the sandbox's default.
+The path ids are ones the sandbox knows — a program, a code pool, an active reward — since random
+ids would only ever exercise the 404 branch (covered elsewhere); the redeem transaction id stays
+random (404). The API key is the sandbox's default.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from brevo_loyalty import Rewards
 from brevo_loyalty.sandbox import DEFAULT_API_KEY, Sandbox, serve
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
@@ -35,12 +37,19 @@ ALL_CHECKS: list[CheckFunction] = [
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[tuple[str, str]]:
-    """A served sandbox with one program: (base URL, program id)."""
+def api() -> Iterator[tuple[str, dict[str, str]]]:
+    """A served sandbox with some data: (base URL, a real value for each path parameter)."""
     sandbox = Sandbox(seed=12)
     program_id = sandbox.create_program()
+    code_pool_id = sandbox.add_code_pool(program_id, size=1000)
+    with Rewards(api_key=DEFAULT_API_KEY, transport=sandbox.transport()) as client:
+        reward = client.create_reward(program_id=program_id, name="Schemathesis reward")
+        sandbox.configure_reward(program_id, str(reward.id), code_pool_id=code_pool_id)
+    # No real redeem request id: completing one consumes it, after which every valid-looking
+    # completion is a (documented) 417 that schemathesis would read as valid data rejected.
+    ids = {"pid": program_id, "cpid": code_pool_id, "rid": str(reward.id)}
     with serve(sandbox) as running:
-        yield running.base_url, program_id
+        yield running.base_url, ids
 
 
 @schema.parametrize()
@@ -52,11 +61,12 @@ def api() -> Iterator[tuple[str, str]]:
     suppress_health_check=list(HealthCheck),
 )
 def test_the_sandbox_server_conforms_to_the_spec(
-    case: schemathesis.Case[Any], api: tuple[str, str]
+    case: schemathesis.Case[Any], api: tuple[str, dict[str, str]]
 ) -> None:
-    base_url, program_id = api
-    if case.path_parameters is not None and "pid" in case.path_parameters:
-        case.path_parameters["pid"] = program_id
+    base_url, ids = api
+    for name in case.path_parameters or {}:
+        if name in ids:
+            case.path_parameters[name] = ids[name]
     case.call_and_validate(
         base_url=base_url, headers={"api-key": DEFAULT_API_KEY}, checks=ALL_CHECKS, timeout=10
     )
