@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from brevo_loyalty import (
+    APIConnectionError,
     APIStatusError,
     APITimeoutError,
     AsyncRewards,
@@ -153,6 +154,41 @@ def test_a_gzipped_body_below_the_limit_is_decoded_once(kind: str, serve: Serve)
     outcome = run_call(kind, server.base_url, "get_reward")
     assert outcome.error is None, outcome.error
     assert outcome.result.name == "n" * 3000
+
+
+def _endless_chunked_body(conn: Connection) -> None:
+    # A body that never ends, sent as fast as the client reads it (until the client hangs up).
+    if conn.read_request() is None:
+        return
+    conn.send(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    chunk = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
+    try:
+        while not conn.server.stopping.is_set():
+            conn.sock.sendall(chunk)
+    except OSError:
+        return
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_endless_body_stops_at_the_limit(kind: str, serve: Serve) -> None:
+    server = serve(_endless_chunked_body)
+    outcome = run_call(kind, server.base_url, "get_reward", client_options={"max_retries": 0})
+    assert isinstance(outcome.error, ResponseTooLargeError), outcome.error
+    assert outcome.error.limit == 32 * 1024 * 1024
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_megabyte_of_response_headers_is_a_connection_error(kind: str, serve: Serve) -> None:
+    def huge_head(conn: Connection) -> None:
+        if conn.read_request() is not None:
+            conn.respond(200, {"id": "x"}, headers={"X-Padding": "p" * (1024 * 1024)})
+
+    server = serve(huge_head)
+    outcome = run_call(kind, server.base_url, "get_reward", client_options={"max_retries": 0})
+    # h11 refuses a head above 64 KiB: a protocol error, typed, with nothing read past it.
+    assert isinstance(outcome.error, APIConnectionError), outcome.error
 
 
 # -- 3. deep JSON ----------------------------------------------------------------------------------
