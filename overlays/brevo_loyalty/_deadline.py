@@ -24,10 +24,11 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpcore
-import httpx
+if TYPE_CHECKING:
+    import httpcore
+    import httpx
 
 __all__ = ["bounded", "install"]
 
@@ -44,27 +45,31 @@ def bounded(deadline: float | None) -> Iterator[None]:
         _deadline.reset(token)
 
 
-def _capped(timeout: float | None, error: type[Exception]) -> float | None:
+def _capped(timeout: float | None, error: str) -> float | None:
     deadline = _deadline.get()
     if deadline is None:
         return timeout
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise error("the attempt's deadline passed")
+        import httpcore  # loaded already: a stream of it is in use
+
+        raise getattr(httpcore, error)("the attempt's deadline passed")
     return remaining if timeout is None else min(timeout, remaining)
 
 
-class _DeadlineStream(httpcore.NetworkStream):
+# Duck-typed rather than subclasses of httpcore's NetworkStream/NetworkBackend: httpx imports
+# httpcore only when a transport is created, and `import brevo_loyalty` should not pay for it.
+class _DeadlineStream:
     """A network stream whose every operation respects the current attempt's deadline."""
 
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
+        return self._stream.read(max_bytes, _capped(timeout, "ReadTimeout"))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _capped(timeout, httpcore.WriteTimeout))
+        self._stream.write(buffer, _capped(timeout, "WriteTimeout"))
 
     def close(self) -> None:
         self._stream.close()
@@ -74,9 +79,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         ssl_context: Any,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
         tls = self._stream.start_tls(
-            ssl_context, server_hostname, _capped(timeout, httpcore.ConnectTimeout)
+            ssl_context, server_hostname, _capped(timeout, "ConnectTimeout")
         )
         return _DeadlineStream(tls)
 
@@ -84,7 +89,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _DeadlineBackend(httpcore.NetworkBackend):
+class _DeadlineBackend:
     """Wraps a network backend so that the streams it opens respect the attempt's deadline."""
 
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
@@ -97,9 +102,9 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
         stream = self._backend.connect_tcp(
-            host, port, _capped(timeout, httpcore.ConnectTimeout), local_address, socket_options
+            host, port, _capped(timeout, "ConnectTimeout"), local_address, socket_options
         )
         return _DeadlineStream(stream)
 
@@ -108,9 +113,9 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         path: str,
         timeout: float | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> _DeadlineStream:
         stream = self._backend.connect_unix_socket(
-            path, _capped(timeout, httpcore.ConnectTimeout), socket_options
+            path, _capped(timeout, "ConnectTimeout"), socket_options
         )
         return _DeadlineStream(stream)
 
@@ -123,6 +128,8 @@ def install(http: httpx.Client) -> int:
 
     Idempotent (a wrapped backend is not wrapped again); pools it cannot find are left alone.
     """
+    import httpcore  # loaded by httpx when it created the client's transport
+
     transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
     wrapped = 0
     for transport in transports:

@@ -13,12 +13,15 @@ the sandbox's works from any loop and is left alone.
 
 from __future__ import annotations
 
-import asyncio
 import weakref
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._exceptions import EventLoopMismatchError
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["LoopGuard"]
 
@@ -41,6 +44,8 @@ class LoopGuard:
         """Raise ``EventLoopMismatchError`` if called from another loop than the first one."""
         if not self._bound:
             return
+        import asyncio  # already loaded by the running loop; too costly for `import brevo_loyalty`
+
         loop = asyncio.get_running_loop()
         if self._loop is None:
             self._loop = weakref.ref(loop)
