@@ -411,3 +411,23 @@ def test_redeem_with_a_malformed_transaction_id_from_the_server_is_an_api_error(
     assert isinstance(outcome.error, ResponseParseError), outcome.error
     assert not isinstance(outcome.error, ValueError)
     assert len(server.requests) == 1  # the completion was never sent
+
+
+def test_the_deadline_wrapper_is_installed_once_and_only_where_it_can_be() -> None:
+    from brevo_loyalty import _deadline
+
+    proxied = httpx.Client(mounts={"http://proxied.test": httpx.HTTPTransport()})
+    mocked = httpx.Client(
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, json={"count": 3}))
+    )
+    try:
+        assert _deadline.install(proxied) == 2  # the default transport and the mount
+        backend = proxied._transport._pool._network_backend  # type: ignore[attr-defined]
+        assert _deadline.install(proxied) == 2  # idempotent: not wrapped twice
+        assert proxied._transport._pool._network_backend is backend  # type: ignore[attr-defined]
+        assert _deadline.install(mocked) == 0  # a custom transport is left alone
+        with Rewards(api_key=API_KEY, http_client=mocked) as client:  # and still works
+            assert client.get_code_count(program_id=PROGRAM_ID, code_pool_id="p").count == 3
+    finally:
+        proxied.close()
+        mocked.close()
