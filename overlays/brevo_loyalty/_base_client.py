@@ -6,7 +6,6 @@ Configuration, credentials, request building, the retry decision, response parsi
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -15,6 +14,14 @@ from typing import Any, NamedTuple, Self, TypeVar
 import httpx
 
 from . import _validation as check
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, JSONNestingError, loads
+from ._credentials import (
+    ENV_API_KEY,
+    ENV_PARTNER_KEY,
+    AuthHeaders,
+    from_environment,
+    raise_detached,
+)
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -33,8 +40,6 @@ logger = logging.getLogger("brevo_loyalty")
 DEFAULT_BASE_URL = "https://api.brevo.com/v3"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
-ENV_API_KEY = "BREVO_API_KEY"
-ENV_PARTNER_KEY = "BREVO_PARTNER_KEY"
 USER_AGENT = (
     f"brevo-loyalty/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))} "
     f"httpx/{httpx.__version__}"
@@ -95,10 +100,7 @@ def attempt_timed_out(request: httpx.Request) -> httpx.ReadTimeout:
 
 
 def _checked_base_url(value: object) -> str:
-    base = check.text("base_url", value)
-    if not base.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must start with http:// or https://, got {base!r}")
-    return base.rstrip("/")
+    return check.base_url("base_url", value)
 
 
 def _checked_policy(value: object) -> RetryPolicy:
@@ -133,24 +135,26 @@ class BaseClient:
         retry_policy: RetryPolicy | None,
         default_headers: Mapping[str, str] | None,
     ) -> None:
-        api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY) or None
-        partner_key = (
-            partner_key if partner_key is not None else os.environ.get(ENV_PARTNER_KEY) or None
-        )
+        # The environment is read only when no credential at all is given (see _credentials).
+        api_key, partner_key = from_environment(api_key, partner_key, bearer_token)
         if api_key is None and partner_key is None and bearer_token is None:
             raise CredentialsError(
                 "no credentials: pass api_key=, partner_key= or bearer_token=, "
                 f"or set {ENV_API_KEY} (or {ENV_PARTNER_KEY})"
             )
-        self._static_auth: dict[str, str] = {}
+        self._static_auth = AuthHeaders()
         try:
             if api_key is not None:
-                self._static_auth["api-key"] = check.header_value("api_key", api_key)
+                checked = check.header_value("api_key", api_key)
+                self._static_auth = self._static_auth.with_header("api-key", checked)
             if partner_key is not None:
-                self._static_auth["partner-key"] = check.header_value("partner_key", partner_key)
+                checked = check.header_value("partner_key", partner_key)
+                self._static_auth = self._static_auth.with_header("partner-key", checked)
             if isinstance(bearer_token, str):
-                token = check.header_value("bearer_token", bearer_token)
-                self._static_auth["Authorization"] = f"Bearer {token}"
+                checked = check.header_value("bearer_token", bearer_token)
+                self._static_auth = self._static_auth.with_header(
+                    "Authorization", f"Bearer {checked}"
+                )
         except (TypeError, ValueError) as exc:
             raise CredentialsError(str(exc)) from None
         if not (bearer_token is None or isinstance(bearer_token, str) or callable(bearer_token)):
@@ -181,6 +185,10 @@ class BaseClient:
 
     # Set by the subclasses; a copy made by with_options never owns the pool it shares.
     _owns_http = False
+
+    # The largest response body read, once decoded (a decompression bomb stops there with
+    # ResponseTooLargeError). A class attribute: set it on a subclass or an instance to change it.
+    max_response_bytes = DEFAULT_MAX_RESPONSE_BYTES
 
     def with_options(
         self,
@@ -252,19 +260,22 @@ class BaseClient:
             self.timeout if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)
         )
         # Method, path, query and JSON body, checked and encoded as the spec describes them.
-        return Prepared(operation, operation.encode(values), extra, effective, retries)
+        encoded = operation.encode(values)
+        names = {param.wire_name: param.python_name for param in operation.params}
+        check.url_length(self.base_url + encoded.path, encoded.query, names=names)
+        return Prepared(operation, encoded, extra, effective, retries)
 
     def _build_request(
         self,
         http: httpx.Client | httpx.AsyncClient,
         prepared: Prepared,
-        auth: Mapping[str, str],
+        auth: AuthHeaders,
     ) -> httpx.Request:
         """One attempt's request (auth is fetched per attempt: a token may have been refreshed)."""
         encoded = prepared.request
         # httpx.Headers merges case-insensitively: an override replaces, never duplicates.
         headers = httpx.Headers(self._headers)
-        headers.update(auth)
+        headers.update(auth.pairs())
         headers.update(prepared.extra_headers)
         return http.build_request(
             encoded.method,
@@ -275,12 +286,12 @@ class BaseClient:
             timeout=prepared.timeout,
         )
 
-    def _with_token(self, token: object) -> dict[str, str]:
+    def _with_token(self, token: object) -> AuthHeaders:
         """The auth headers with a bearer token fresh from the token provider."""
         if not isinstance(token, str):
             raise TypeError("bearer_token callable must return a str")
         token = check.header_value("bearer_token", token)
-        return {**self._static_auth, "Authorization": f"Bearer {token}"}
+        return self._static_auth.with_header("Authorization", f"Bearer {token}")
 
     def _raw_copy(self) -> Self:
         """A copy whose calls return an ``APIResponse`` (same settings and pool)."""
@@ -336,8 +347,8 @@ class BaseClient:
             prepared.operation, attempt, prepared.retries, waited, error=error
         )
         if delay is None:
-            # not "from error": the httpx error holds the request, whose headers hold the key
-            raise self._connection_error(error, request) from None
+            # no context: the httpx error holds the request, whose headers hold the key
+            raise_detached(self._connection_error(error, request))
         self._log_retry(request, attempt, prepared.retries, delay, type(error).__name__)
         return delay
 
@@ -404,7 +415,9 @@ class BaseClient:
         # Every success status of an operation carries the same schema, so the body goes straight
         # to the generated model (one JSON decode, no status dispatch).
         try:
-            data = response.json()
+            data = loads(response.content)
+        except JSONNestingError as exc:
+            raise self._parse_error(response, str(exc)) from None
         except ValueError as exc:
             raise self._parse_error(response, f"the body is not JSON: {exc}") from exc
         if not isinstance(data, dict):
@@ -415,6 +428,9 @@ class BaseClient:
             parsed: T = model.from_dict(data)  # type: ignore[attr-defined]
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise self._parse_error(response, f"{type(exc).__name__}: {exc}") from exc
+        except RecursionError:
+            # A document the decoder could still read but the models nest too deeply to build.
+            raise self._parse_error(response, "the body is nested too deeply") from None
         return parsed
 
     def _parse_error(self, response: httpx.Response, reason: str) -> ResponseParseError:

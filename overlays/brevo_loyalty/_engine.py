@@ -17,7 +17,7 @@ from typing import Any, ParamSpec, Self, TypeVar, cast
 
 import httpx
 
-from . import _pagination
+from . import _body, _deadline, _pagination
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
@@ -29,6 +29,8 @@ from ._base_client import (
     attempt_budget,
     attempt_timed_out,
 )
+from ._credentials import AuthHeaders
+from ._loop import LoopGuard
 from ._operation import Operation
 from ._response import APIResponse
 from ._retry import RetryPolicy
@@ -132,6 +134,7 @@ class SyncEngine(BaseClient):
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
+        _deadline.install(self._http)  # the attempt deadline also bounds status line and headers
         self._sleep = sleep
 
     def close(self) -> None:
@@ -150,7 +153,7 @@ class SyncEngine(BaseClient):
     ) -> None:
         self.close()
 
-    def _auth(self) -> dict[str, str]:
+    def _auth(self) -> AuthHeaders:
         if self._token_provider is None:
             return self._static_auth
         return self._with_token(self._token_provider())
@@ -159,24 +162,11 @@ class SyncEngine(BaseClient):
         """Send one attempt and read its body within the attempt's overall time budget."""
         budget = attempt_budget(request)
         deadline = None if budget is None else time.monotonic() + budget
-        response = self._http.send(request, stream=True)
-        if response.is_stream_consumed:  # in-memory transports hand over a body already read
-            return response
-        chunks = []
-        try:
-            for chunk in response.iter_raw():
-                chunks.append(chunk)
-                if deadline is not None and time.monotonic() > deadline:
-                    raise attempt_timed_out(request)
-        finally:
-            response.close()
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            content=b"".join(chunks),
-            request=request,
-            extensions=response.extensions,
-        )
+        with _deadline.bounded(deadline):
+            # follow_redirects=False even when the caller's http_client follows them: a 3xx is an
+            # answer (APIStatusError), never a reason to send credentials or a create elsewhere.
+            response = self._http.send(request, stream=True, follow_redirects=False)
+            return _body.read(response, limit=self.max_response_bytes, deadline=deadline)
 
     def _send(self, prepared: Prepared) -> tuple[httpx.Response, int]:
         """Send until a success, a final failure, or the retries run out."""
@@ -263,6 +253,7 @@ class AsyncEngine(BaseClient):
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
+        self._loop_guard = LoopGuard(self._http)  # shared by with_options copies, as the pool is
         self._sleep = sleep or _asyncio_sleep
 
     async def aclose(self) -> None:
@@ -281,7 +272,7 @@ class AsyncEngine(BaseClient):
     ) -> None:
         await self.aclose()
 
-    async def _auth(self) -> dict[str, str]:
+    async def _auth(self) -> AuthHeaders:
         if self._token_provider is None:
             return self._static_auth
         token = self._token_provider()
@@ -295,12 +286,15 @@ class AsyncEngine(BaseClient):
 
         try:
             async with asyncio.timeout(attempt_budget(request)):
-                return await self._http.send(request)
+                # Never follow redirects (see SyncEngine._receive); read the body bounded in size.
+                response = await self._http.send(request, stream=True, follow_redirects=False)
+                return await _body.aread(response, limit=self.max_response_bytes)
         except TimeoutError:
             raise attempt_timed_out(request) from None
 
     async def _send(self, prepared: Prepared) -> tuple[httpx.Response, int]:
         """Send until a success, a final failure, or the retries run out."""
+        self._loop_guard.check()
         attempt, waited = 0, 0.0
         while True:
             request = self._build_request(self._http, prepared, await self._auth())

@@ -5,10 +5,13 @@ Every failure of a call ends in one of these; catch ``BrevoLoyaltyError`` for al
     BrevoLoyaltyError
     ├── CredentialsError (also a ValueError)     no usable key at construction
     ├── RedeemAborted                             redeem(): before_complete said no
+    ├── EventLoopMismatchError (also a RuntimeError)  an AsyncRewards used from a second loop
     └── APIError
         ├── APIConnectionError                    the request got no HTTP response
         │   └── APITimeoutError                   ... because a timeout expired
         ├── ResponseParseError                    a 2xx whose body does not match the spec
+        ├── ResponseTooLargeError                 a body larger than the limit, once decoded
+        ├── PaginationError                       the server's pages make no progress
         └── APIStatusError                        the server answered 4xx/5xx
             ├── BadRequestError                   400
             ├── AuthenticationError               401
@@ -23,12 +26,12 @@ Every failure of a call ends in one of these; catch ``BrevoLoyaltyError`` for al
 
 Invalid arguments are caught before any request and raise the built-in ``ValueError`` or
 ``TypeError``, naming the parameter. No exception ever carries an API key: they keep the response
-status, headers and body, never the request headers.
+status, headers and body, never the request headers, and they survive ``pickle`` and
+``copy.deepcopy`` (an error raised in a worker process reaches its caller intact).
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,21 +47,48 @@ __all__ = [
     "BadRequestError",
     "BrevoLoyaltyError",
     "CredentialsError",
+    "EventLoopMismatchError",
     "ExpectationFailedError",
     "FailedDependencyError",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
     "RedeemAborted",
     "ResponseParseError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
 ]
 
 
+def _rebuild(cls: type[BrevoLoyaltyError], args: tuple[Any, ...]) -> BrevoLoyaltyError:
+    """Recreate an error without calling its ``__init__`` (the state follows from ``__dict__``)."""
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+def _rebuild_aborted(
+    cls: type[RedeemAborted], args: tuple[Any, ...], transaction: dict[str, Any]
+) -> RedeemAborted:
+    from brevo_loyalty_api.models import RedeemTransaction
+
+    error = cls.__new__(cls)
+    error.args = args
+    error.transaction = RedeemTransaction.from_dict(transaction)
+    return error
+
+
 class BrevoLoyaltyError(Exception):
     """Base class of every exception raised by brevo-loyalty."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # BaseException pickles as ``cls(*self.args)``, which fails for every class whose
+        # __init__ takes keyword-only arguments: a worker process (ProcessPoolExecutor, Celery...)
+        # could then not send the error back. Rebuild from args and the instance dict instead.
+        return (_rebuild, (type(self), self.args), self.__dict__)
 
 
 class CredentialsError(BrevoLoyaltyError, ValueError):
@@ -74,6 +104,20 @@ class RedeemAborted(BrevoLoyaltyError):
     def __init__(self, transaction: RedeemTransaction) -> None:
         super().__init__(f"redeem request {transaction.id!s} was not completed (aborted)")
         self.transaction = transaction
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The transaction travels as its JSON form: the generated models' UNSET sentinel is not
+        # a pickle-stable singleton, so a pickled model would come back with "unset" fields set.
+        state = {k: v for k, v in self.__dict__.items() if k != "transaction"}
+        return (_rebuild_aborted, (type(self), self.args, self.transaction.to_dict()), state)
+
+
+class EventLoopMismatchError(BrevoLoyaltyError, RuntimeError):
+    """An ``AsyncRewards`` was used from an event loop other than the one it first ran in.
+
+    Its connection pool belongs to the first loop (e.g. a previous ``asyncio.run``); create one
+    client per event loop instead.
+    """
 
 
 class APIError(BrevoLoyaltyError):
@@ -111,6 +155,40 @@ class ResponseParseError(APIError):
         self.status_code = status_code
         self.headers = headers
         self.body = body
+
+
+class ResponseTooLargeError(APIError):
+    """A response body exceeded the size limit once decoded (e.g. a decompression bomb).
+
+    Nothing past the limit was kept; ``status_code`` and ``headers`` say what the server sent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        headers: httpx.Headers,
+        limit: int,
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.status_code = status_code
+        self.headers = headers
+        self.limit = limit
+
+
+class PaginationError(APIError):
+    """An iterator stopped because the server's pages made no progress.
+
+    For example the same page answered for every offset: iterating on would never end.
+    ``offset`` is where the repeated page was received.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, offset: int) -> None:
+        super().__init__(message, method=method, url=url)
+        self.offset = offset
 
 
 class APIStatusError(APIError):
@@ -212,14 +290,16 @@ def status_error_classes() -> dict[int, type[APIStatusError]]:
 
 def status_error(response: httpx.Response) -> APIStatusError:
     """Build the typed exception for an error response, whatever its body (JSON, HTML, empty)."""
+    from ._body import loads  # _body imports this module
+
     raw = response.content
     body: Any = ""
     code: str | None = None
     message: str | None = None
     if raw:
         try:
-            body = json.loads(raw)
-        except ValueError:
+            body = loads(raw)
+        except ValueError:  # not JSON, or nested too deeply to decode: kept as text
             body = raw.decode("utf-8", errors="replace")
     if isinstance(body, dict):
         if isinstance(body.get("code"), str | int):

@@ -188,6 +188,7 @@ class ModelObject(Check):
             except (KeyError, ValueError) as exc:
                 raise ValueError(f"{name} is not a valid {cls.__name__}: {exc}") from None
         wire: dict[str, Any] = model.to_dict()
+        check.json_value(name, wire)  # a model built by hand may hold NaN, sets, cycles...
         return wire
 
 

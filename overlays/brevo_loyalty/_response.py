@@ -7,6 +7,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from ._body import loads
+
 T = TypeVar("T")
 
 __all__ = ["APIResponse"]
@@ -42,7 +44,7 @@ class APIResponse(Generic[T]):
 
     def json(self) -> Any:
         """The body decoded as JSON, without the model."""
-        return self.http_response.json()
+        return loads(self.http_response.content)
 
     def __repr__(self) -> str:
         request = self.http_response.request

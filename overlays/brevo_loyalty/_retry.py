@@ -11,7 +11,8 @@ table carries it (``Operation.idempotent``), and the README's table is checked a
   server). Once a byte may have been sent, a failure is raised, never retried: a duplicate
   voucher or a double redemption is worse than an error.
 
-The delay honours ``Retry-After`` (seconds or an HTTP-date) and otherwise grows exponentially, with
+The delay honours ``Retry-After`` (seconds or an HTTP-date; a negative, NaN or infinite value is
+ignored as malformed) and otherwise grows exponentially, with
 jitter, capped; retries stop at ``max_retries`` or when the next wait would overrun the
 policy's total time budget.
 """
@@ -19,6 +20,7 @@ policy's total time budget.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable
@@ -105,9 +107,13 @@ class RetryPolicy:
             return None
         value = value.strip()
         try:
-            return max(0.0, float(value))
+            seconds = float(value)
         except ValueError:
             pass
+        else:
+            # RFC 9110 allows only a non-negative integer. A negative, NaN or infinite value is
+            # treated as absent (normal backoff), never as "retry at once".
+            return seconds if math.isfinite(seconds) and seconds >= 0 else None
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
