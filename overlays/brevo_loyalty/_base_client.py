@@ -6,6 +6,7 @@ Configuration, credentials, request building, the retry decision, response parsi
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,6 +41,7 @@ logger = logging.getLogger("brevo_loyalty")
 DEFAULT_BASE_URL = "https://api.brevo.com/v3"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+ENV_BASE_URL = "BREVO_BASE_URL"
 USER_AGENT = (
     f"brevo-loyalty/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))} "
     f"httpx/{httpx.__version__}"
@@ -169,6 +171,11 @@ class BaseClient:
             )
             if present
         )
+        if base_url is None and os.environ.get(ENV_BASE_URL):
+            try:
+                base_url = _checked_base_url(os.environ[ENV_BASE_URL])
+            except ValueError as exc:
+                raise ValueError(f"${ENV_BASE_URL}: {exc}") from None
         self.base_url = _checked_base_url(base_url if base_url is not None else DEFAULT_BASE_URL)
         self.timeout = (
             DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else _as_timeout("timeout", timeout)

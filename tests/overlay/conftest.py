@@ -15,6 +15,7 @@ def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # A key exported in the developer's shell must not leak into (or satisfy) these tests.
     monkeypatch.delenv("BREVO_API_KEY", raising=False)
     monkeypatch.delenv("BREVO_PARTNER_KEY", raising=False)
+    monkeypatch.delenv("BREVO_BASE_URL", raising=False)
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """``BREVO_BASE_URL`` sets the API root beside ``BREVO_API_KEY`` (issue 13).
 
-The variable is read in overlays/brevo_loyalty/_base_client.py; until that change lands these
-tests are strict xfails (``needs_the_variable``), so the first run with the feature in place fails
-on the marker (remove it then) rather than passing silently.
+The variable is read in overlays/brevo_loyalty/_base_client.py.
 """
 
 from __future__ import annotations
@@ -16,12 +14,7 @@ from ._loopback import API_KEY, COUNT, LoopbackServer, Reply
 
 ENV = "BREVO_BASE_URL"
 
-needs_the_variable = pytest.mark.xfail(
-    strict=True, reason="BREVO_BASE_URL is read by _base_client.py (lead's change, issue 13)"
-)
 
-
-@needs_the_variable
 def test_the_variable_is_the_default_base_url(
     monkeypatch: pytest.MonkeyPatch, server: LoopbackServer
 ) -> None:
@@ -33,7 +26,6 @@ def test_the_variable_is_the_default_base_url(
     assert server.requests[0].path.startswith("/v3/loyalty/offer/programs/")
 
 
-@needs_the_variable
 def test_the_async_client_reads_it_too(
     monkeypatch: pytest.MonkeyPatch, server: LoopbackServer
 ) -> None:
@@ -59,7 +51,6 @@ def test_the_argument_wins_over_the_variable(
         assert client.get_code_count(**COUNT).count == 5
 
 
-@needs_the_variable
 def test_an_invalid_value_fails_at_construction_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -68,7 +59,6 @@ def test_an_invalid_value_fails_at_construction_naming_the_variable(
         Rewards(api_key=API_KEY)
 
 
-@needs_the_variable
 def test_an_empty_variable_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV, "")
     assert Rewards(api_key=API_KEY).base_url == "https://api.brevo.com/v3"
