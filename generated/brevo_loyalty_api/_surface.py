@@ -173,10 +173,16 @@ CREATE_REWARD: Operation[CreatedReward] = Operation(
             "publicDescription",
             "body",
             False,
-            Text(max_length=128),
+            Text(min_length=1, max_length=128),
         ),
-        Param("public_image", "publicImage", "body", False, Text()),
-        Param("public_name", "publicName", "body", False, Text(max_length=128)),
+        Param("public_image", "publicImage", "body", False, Text(min_length=1)),
+        Param(
+            "public_name",
+            "publicName",
+            "body",
+            False,
+            Text(min_length=1, max_length=128),
+        ),
     ),
     idempotent=False,
     result=ModelRef("brevo_loyalty_api.models", "CreatedReward"),
@@ -252,7 +258,7 @@ CREATE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
             False,
             ModelObject(ModelRef("brevo_loyalty_api.models.order", "Order")),
         ),
-        Param("reward_id", "rewardId", "body", False, Text()),
+        Param("reward_id", "rewardId", "body", False, Text(min_length=1)),
         Param("ttl", "ttl", "body", False, Integer(format="int64", minimum=0)),
     ),
     idempotent=False,
@@ -262,6 +268,11 @@ CREATE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
         (
             "contact_id",
             "loyalty_subscription_id",
+        ),
+        (
+            "attributed_reward_id",
+            "code",
+            "reward_id",
         ),
     ),
     example={"id": "string"},
@@ -352,8 +363,8 @@ VALIDATE_REWARD: Operation[RewardValidation] = Operation(
             False,
             Text(min_length=1),
         ),
-        Param("point_of_sell_id", "pointOfSellId", "body", False, Text()),
-        Param("reward_id", "rewardId", "body", False, Text()),
+        Param("point_of_sell_id", "pointOfSellId", "body", False, Text(min_length=1)),
+        Param("reward_id", "rewardId", "body", False, Text(min_length=1)),
     ),
     idempotent=True,
     result=ModelRef("brevo_loyalty_api.models", "RewardValidation"),
@@ -416,8 +427,10 @@ LIST_CONTACT_VOUCHERS: Operation[ContactVouchers] = Operation(
             ),
             "updatedAt",
         ),
-        Param("metadata_value", "metadata_key_value", "query", False, Text()),
-        Param("reward_id", "rewardId", "query", False, Text()),
+        Param(
+            "metadata_value", "metadata_key_value", "query", False, Text(min_length=1)
+        ),
+        Param("reward_id", "rewardId", "query", False, Text(min_length=1)),
     ),
     idempotent=True,
     result=ModelRef("brevo_loyalty_api.models", "ContactVouchers"),
@@ -906,7 +919,7 @@ class RewardsOperations(SyncEngine):
             loyalty_subscription_id: Membership receiving the voucher.
             code: Voucher code to assign (otherwise one is taken from the reward's code pool or
                 generator). At most 128 characters.
-            expiration_date: Voucher expiry, as a string the server parses (e.g. RFC 3339). A timezone-aware
+            expiration_date: Voucher expiry (RFC 3339); the client also takes an aware datetime. A timezone-aware
                 ``datetime`` is sent as RFC 3339.
             meta: Free key/value metadata. A JSON object.
             value: Value for the reward's configured metric.
@@ -970,10 +983,12 @@ class RewardsOperations(SyncEngine):
 
         Creates a pending request to redeem a voucher. The request expires after `ttl` seconds
         unless it is completed with completeRedeemRequest. One of `contactId` or
-        `loyaltySubscriptionId` must be given.
+        `loyaltySubscriptionId` must be given, and the voucher: `attributedRewardId`, `code`, or the
+        holder's voucher of `rewardId`.
 
         Not idempotent: retried only when the connection could not be opened, never once sent.
         Give at least one of ``contact_id``, ``loyalty_subscription_id``.
+        Give at least one of ``attributed_reward_id``, ``code``, ``reward_id``.
 
         Args:
             program_id: Loyalty program ID. A UUID.
@@ -1664,7 +1679,7 @@ class AsyncRewardsOperations(AsyncEngine):
             loyalty_subscription_id: Membership receiving the voucher.
             code: Voucher code to assign (otherwise one is taken from the reward's code pool or
                 generator). At most 128 characters.
-            expiration_date: Voucher expiry, as a string the server parses (e.g. RFC 3339). A timezone-aware
+            expiration_date: Voucher expiry (RFC 3339); the client also takes an aware datetime. A timezone-aware
                 ``datetime`` is sent as RFC 3339.
             meta: Free key/value metadata. A JSON object.
             value: Value for the reward's configured metric.
@@ -1728,10 +1743,12 @@ class AsyncRewardsOperations(AsyncEngine):
 
         Creates a pending request to redeem a voucher. The request expires after `ttl` seconds
         unless it is completed with completeRedeemRequest. One of `contactId` or
-        `loyaltySubscriptionId` must be given.
+        `loyaltySubscriptionId` must be given, and the voucher: `attributedRewardId`, `code`, or the
+        holder's voucher of `rewardId`.
 
         Not idempotent: retried only when the connection could not be opened, never once sent.
         Give at least one of ``contact_id``, ``loyalty_subscription_id``.
+        Give at least one of ``attributed_reward_id``, ``code``, ``reward_id``.
 
         Args:
             program_id: Loyalty program ID. A UUID.

@@ -53,14 +53,14 @@ class Uuid(Check):
 
 
 class Text(Check):
-    """A non-empty string, bounded in length; in a URL path, ``.`` and ``..`` are refused."""
+    """A string, bounded in length as the spec says; in a URL path, ``.`` and ``..`` are refused."""
 
     __slots__ = ("in_path", "max_length", "min_length")
 
     def __init__(
-        self, *, min_length: int = 1, max_length: int | None = None, in_path: bool = False
+        self, *, min_length: int = 0, max_length: int | None = None, in_path: bool = False
     ) -> None:
-        self.min_length = max(1, min_length)  # no Brevo field has a meaning for ""
+        self.min_length = min_length
         self.max_length = max_length
         self.in_path = in_path
 
@@ -68,9 +68,10 @@ class Text(Check):
         if self.in_path:
             text = check.identifier(name, value)
         else:
-            text = check.text(name, value, max_length=self.max_length or check.MAX_TEXT_LENGTH)
+            limit = self.max_length or check.MAX_TEXT_LENGTH
+            text = check.text(name, value, max_length=limit, allow_empty=self.min_length == 0)
         if len(text) < self.min_length:
-            raise ValueError(f"{name} must be at least {self.min_length} characters")
+            raise ValueError(f"{name} must be at least {self.min_length} characters, got {text!r}")
         if self.max_length is not None and len(text) > self.max_length:
             raise ValueError(
                 f"{name} must be at most {self.max_length} characters, got {len(text)}"
@@ -105,6 +106,8 @@ class Integer(Check):
         return check.integer(name, value, minimum=self.minimum, maximum=self.maximum)
 
     def from_wire(self, name: str, value: object) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON has one number type: 3806.0 is the integer 3806
         if isinstance(value, str):
             if not _INTEGER_TEXT.fullmatch(value):
                 raise ValueError(f"{name} must be an integer")

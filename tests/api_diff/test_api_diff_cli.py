@@ -128,7 +128,7 @@ def test_markdown_shows_one_entry_per_change_then_every_change(repo: Path) -> No
     python = sections["Python surface"]
     assert ["breaking", "`brevo_loyalty_api.api.rewards.list_rewards.sync`",
             "python-parameter-removed", "parameter `limit` removed"] in python  # fmt: skip
-    assert ["non-breaking", f"`{_models(repo)}RewardPage.next_cursor`",
+    assert ["non-breaking", "`brevo_loyalty.models.RewardPage.next_cursor`",
             "python-parameter-added", "new field `next_cursor` (optional constructor argument)",
             ] in python  # fmt: skip
     assert all("._" not in row[1] and ".reward_page." not in row[1] for row in python)

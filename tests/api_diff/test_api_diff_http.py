@@ -651,7 +651,9 @@ CASES = [
     ),
     Case(
         "security alternative added",
-        lambda s: op(s, CODES, "get").update(security=[{"api-key": []}, {"partner-key": []}, {}]),
+        lambda s: op(s, CODES, "get").update(
+            security=[{"api-key": []}, {"partner-key": []}, {"bearer": []}, {}]
+        ),
         "security-requirement-added",
         N,
         "getCodeCount",
@@ -659,7 +661,7 @@ CASES = [
     ),
     Case(
         "security alternative removed",
-        lambda s: op(s, CODES, "get").update(security=[{"api-key": []}]),
+        lambda s: op(s, CODES, "get").update(security=[{"api-key": []}, {"partner-key": []}]),
         "security-requirement-removed",
         B,
         "getCodeCount",

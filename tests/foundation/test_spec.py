@@ -118,15 +118,17 @@ def test_servers_is_the_brevo_v3_base_url() -> None:
     assert [server["url"] for server in load_spec()["servers"]] == [seed_base_url()]
 
 
-def test_security_is_api_key_or_partner_key() -> None:
+def test_security_is_api_key_partner_key_or_bearer() -> None:
     spec = load_spec()
-    # Two requirement objects = alternatives (either header authenticates); one object holding
-    # both would mean both headers are needed at once.
-    assert spec["security"] == [{"api-key": []}, {"partner-key": []}]
+    # Three requirement objects = alternatives (any one authenticates); one object holding
+    # several would mean they are all needed at once.
+    assert spec["security"] == [{"api-key": []}, {"partner-key": []}, {"bearer": []}]
     schemes = spec["components"]["securitySchemes"]
-    assert set(schemes) == {"api-key", "partner-key"}
-    for name, scheme in schemes.items():
+    assert set(schemes) == {"api-key", "partner-key", "bearer"}
+    for name in ("api-key", "partner-key"):
+        scheme = schemes[name]
         assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", name)
+    assert (schemes["bearer"]["type"], schemes["bearer"]["scheme"]) == ("http", "bearer")
     for op in iter_operations(spec):
         # An operation-level `security` would override the global alternatives.
         assert "security" not in op.node, op.operation_id

@@ -283,7 +283,7 @@ def test_an_explicit_credential_keeps_the_environment_out(
 
     def handler(conn: Connection) -> None:
         if conn.read_request() is not None:
-            conn.respond(200, {"id": str(REWARD_ID)})
+            conn.respond(200, {"id": str(REWARD_ID), "name": "Gift"})
 
     server = serve(handler)
     if kind == "sync":

@@ -29,7 +29,7 @@ Serve = Callable[..., RawServer]
 
 def _ok(conn: Connection) -> None:
     while conn.read_request() is not None:
-        conn.respond(200, {"id": str(REWARD_ID)})
+        conn.respond(200, {"id": str(REWARD_ID), "name": "Gift"})
 
 
 def _refused(
@@ -207,7 +207,7 @@ def test_an_async_client_reused_from_a_second_event_loop_raises_a_typed_error(
 ) -> None:
     def keep_alive(conn: Connection) -> None:
         while conn.read_request() is not None:
-            conn.respond(200, {"id": str(REWARD_ID)}, keep_alive=True)
+            conn.respond(200, {"id": str(REWARD_ID), "name": "Gift"}, keep_alive=True)
 
     server = serve(keep_alive)
     client = AsyncRewards(api_key=API_KEY, base_url=server.base_url)

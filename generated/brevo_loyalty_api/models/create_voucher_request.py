@@ -2,6 +2,7 @@
 # change spec/, generator-config.yaml or templates/ and run scripts/regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -9,7 +10,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import format_datetime, model_repr, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.create_voucher_request_meta import CreateVoucherRequestMeta
@@ -34,8 +35,8 @@ class CreateVoucherRequest:
     code: str | None = None
     """ Voucher code to assign (otherwise one is taken from the reward's code pool or generator). """
 
-    expiration_date: str | None = None
-    """ Voucher expiry, as a string the server parses (e.g. RFC 3339). """
+    expiration_date: datetime.datetime | None = None
+    """ Voucher expiry (RFC 3339); the client also takes an aware datetime. """
 
     meta: CreateVoucherRequestMeta | None = None
     """ Free key/value metadata. """
@@ -72,7 +73,9 @@ class CreateVoucherRequest:
         if self.code is not None:
             field_dict["code"] = self.code
         if self.expiration_date is not None:
-            field_dict["expirationDate"] = self.expiration_date
+            field_dict["expirationDate"] = format_datetime(
+                self.expiration_date, "CreateVoucherRequest.expirationDate"
+            )
         if self.meta is not None:
             field_dict["meta"] = self.meta.to_dict()
         if self.value is not None:
@@ -102,7 +105,15 @@ class CreateVoucherRequest:
 
         code = d.pop("code", None)
 
-        expiration_date = d.pop("expirationDate", None)
+        _expiration_date_raw = d.pop("expirationDate", None)
+        expiration_date: datetime.datetime | None = None
+        if _expiration_date_raw is not None:
+            try:
+                expiration_date = datetime.datetime.fromisoformat(_expiration_date_raw)
+            except ValueError:
+                expiration_date = parse_datetime(
+                    _expiration_date_raw, "CreateVoucherRequest.expirationDate"
+                )
 
         _meta_raw = d.pop("meta", None)
         meta = (

@@ -61,7 +61,12 @@ def _route(operation: Operation[Any]) -> re.Pattern[str]:
     return re.compile(re.escape(BASE_PATH) + pattern)
 
 
-_ROUTES = [(operation, _route(operation)) for operation in OPERATIONS]
+# Most specific first: OpenAPI matches a concrete path (``/rewards/redeem``) before a templated one
+# (``/rewards/{rid}``), so a GET on ``/rewards/redeem`` is a 405, not a getReward of id "redeem".
+_ROUTES = sorted(
+    ((operation, _route(operation)) for operation in OPERATIONS),
+    key=lambda route: route[0].path.count("{"),
+)
 
 
 def _depth(value: object, limit: int) -> int:
@@ -97,10 +102,16 @@ def read_arguments(
 ) -> dict[str, Any]:
     """Every parameter of ``operation`` from the request, checked, by Python name.
 
-    Query parameters take their first value; a body ``null`` counts as absent; absent optional
-    parameters take the spec's default, if any. A violation is a 422 naming the wire name.
+    Query parameters take their first value, and one the operation does not declare is refused;
+    absent optional parameters take the spec's default, if any. A violation is a 422 naming the
+    wire name.
     """
     values = parse_qs(query, keep_blank_values=True)
+    known = {param.wire_name for param in operation.params if param.location == "query"}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        # Stricter than a server that ignores them: a misspelled filter should not pass silently.
+        raise ApiProblem(422, "invalid_parameter", f"unknown query parameter {unknown[0]!r}")
     data: Json | None = None
     arguments: dict[str, Any] = {}
     for param in operation.params:
@@ -112,6 +123,9 @@ def read_arguments(
         else:
             data = _body(body) if data is None else data
             raw = data.get(param.wire_name)
+            if raw is None and param.wire_name in data:
+                # No request field of the spec is nullable: null is not "absent".
+                raise ApiProblem(422, "invalid_parameter", f"{param.wire_name} must not be null")
         if raw is None:
             if param.required:
                 raise ApiProblem(422, "missing_parameter", f"{param.wire_name} is required")
@@ -178,10 +192,12 @@ class App:
         parts = urlsplit(target)
         path = unquote(parts.path)
         allowed: list[str] = []
+        matched_path: str | None = None
         for operation, pattern in _ROUTES:
             match = pattern.fullmatch(path)
-            if match is None:
+            if match is None or matched_path not in (None, operation.path):
                 continue
+            matched_path = operation.path  # the most specific path template that matches
             if operation.method != method:
                 allowed.append(operation.method)
                 continue

@@ -81,11 +81,6 @@ def create_redeem_request(
     world: World, program: Program, args: surface.CreateRedeemRequestReceived
 ) -> models.RedeemTransaction:
     """A pending redeem request for the designated voucher."""
-    designators = ("attributed_reward_id", "code", "reward_id")
-    if all(args.get(name) is None for name in designators):
-        raise ApiProblem(
-            422, "missing_parameter", "attributedRewardId, code or rewardId is required"
-        )
     transaction = world.request_redeem(
         program.id,
         contact_id=args.get("contact_id"),

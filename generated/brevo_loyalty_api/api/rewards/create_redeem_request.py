@@ -119,7 +119,8 @@ def sync_detailed(
     """Create a redeem request
 
      Creates a pending request to redeem a voucher. The request expires after `ttl` seconds unless it is
-    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given.
+    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given,
+    and the voucher: `attributedRewardId`, `code`, or the holder's voucher of `rewardId`.
 
     Args:
         pid (UUID):
@@ -154,7 +155,8 @@ def sync(
     """Create a redeem request
 
      Creates a pending request to redeem a voucher. The request expires after `ttl` seconds unless it is
-    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given.
+    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given,
+    and the voucher: `attributedRewardId`, `code`, or the holder's voucher of `rewardId`.
 
     Args:
         pid (UUID):
@@ -184,7 +186,8 @@ async def asyncio_detailed(
     """Create a redeem request
 
      Creates a pending request to redeem a voucher. The request expires after `ttl` seconds unless it is
-    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given.
+    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given,
+    and the voucher: `attributedRewardId`, `code`, or the holder's voucher of `rewardId`.
 
     Args:
         pid (UUID):
@@ -217,7 +220,8 @@ async def asyncio(
     """Create a redeem request
 
      Creates a pending request to redeem a voucher. The request expires after `ttl` seconds unless it is
-    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given.
+    completed with completeRedeemRequest. One of `contactId` or `loyaltySubscriptionId` must be given,
+    and the voucher: `attributedRewardId`, `code`, or the holder's voucher of `rewardId`.
 
     Args:
         pid (UUID):
