@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ._helpers import REPO_ROOT, SOURCES
+from ._helpers import REPO_ROOT, SOURCES, needs_brevo_pages
 
 SHARED = REPO_ROOT.parent / "shared"  # the project's reference folder, where a clone sits beside it
 
@@ -14,6 +14,7 @@ def _sums() -> dict[str, str]:
     return {name: digest for digest, name in (line.split(maxsplit=1) for line in lines)}
 
 
+@needs_brevo_pages
 def test_sources_match_their_pinned_sums() -> None:
     sums = _sums()
     assert set(sums) == {
@@ -26,6 +27,7 @@ def test_sources_match_their_pinned_sums() -> None:
         assert hashlib.sha256((SOURCES / name).read_bytes()).hexdigest() == digest, name
 
 
+@needs_brevo_pages
 def test_sources_are_identical_to_the_shared_originals_where_present() -> None:
     originals = [*SHARED.glob("seeds/*.txt"), *SHARED.glob("reference/*")]
     for original in originals:
