@@ -77,6 +77,13 @@ INVALID: list[tuple[str, str, dict[str, Any], type[Exception], str]] = [
         ValueError,
         "contact_id.*loyalty_subscription_id",
     ),
+    (
+        "redeem-no-voucher",
+        "create_redeem_request",
+        {"program_id": PID, "contact_id": 1},
+        ValueError,
+        "attributed_reward_id, code, reward_id",
+    ),
     ("validate-nothing", "validate_reward", {"program_id": PID}, ValueError, "contact_id"),
     (
         "voucher-code-too-long",
@@ -174,7 +181,7 @@ INVALID: list[tuple[str, str, dict[str, Any], type[Exception], str]] = [
     (
         "ttl-negative",
         "create_redeem_request",
-        {"program_id": PID, "contact_id": 1, "ttl": -1},
+        {"program_id": PID, "contact_id": 1, "code": "C", "ttl": -1},
         ValueError,
         "ttl",
     ),

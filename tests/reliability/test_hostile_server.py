@@ -7,6 +7,7 @@ receives), with the sync and the async client.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import zlib
 from collections.abc import Callable
@@ -235,7 +236,14 @@ def test_a_rule_tree_nested_past_the_decoder_limit_is_a_parse_error(
         + b"}}"
     )
     server = serve(_answer_every_request(lambda conn: conn.respond(200, body)))
-    outcome = run_call(kind, server.base_url, "get_reward")
+    # Python's default limit: hypothesis raises it while its tests run and may leave it raised,
+    # which would let this body parse (correctly) instead of exercising the limit.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        outcome = run_call(kind, server.base_url, "get_reward")
+    finally:
+        sys.setrecursionlimit(limit)
     assert isinstance(outcome.error, ResponseParseError), outcome.error
     assert "nested too deeply" in str(outcome.error)
 

@@ -15,7 +15,6 @@ from brevo_loyalty import (
     PreconditionFailedError,
     RedeemAborted,
     Rewards,
-    UnprocessableEntityError,
 )
 from brevo_loyalty_api.models import RedeemTransaction, Rule, RuleCondition
 
@@ -166,8 +165,8 @@ def test_overlay_error_statuses(client: Rewards, target: Target) -> None:
         client.create_voucher(
             program_id=pid, reward_id=target.need("draft_reward_id"), contact_id=103
         )
-    with pytest.raises(UnprocessableEntityError, match="attributedRewardId, code or rewardId"):
-        client.create_redeem_request(program_id=pid, contact_id=103)
+    with pytest.raises(ValueError, match="attributed_reward_id, code, reward_id"):
+        client.create_redeem_request(program_id=pid, contact_id=103)  # refused before sending
     with pytest.raises(FailedDependencyError):
         client.create_voucher(
             program_id=pid, reward_id=target.need("empty_pool_reward_id"), contact_id=103
