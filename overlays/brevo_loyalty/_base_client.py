@@ -236,6 +236,7 @@ class BaseClient:
         if retry_policy is not None:
             clone.retry_policy = _checked_policy(retry_policy)
         clone._headers = _merged_headers(httpx.Headers(self._headers), default_headers)
+        clone._auth_headers = None
         clone._owns_http = False
         return clone
 
@@ -280,18 +281,31 @@ class BaseClient:
     ) -> httpx.Request:
         """One attempt's request (auth is fetched per attempt: a token may have been refreshed)."""
         encoded = prepared.request
-        # httpx.Headers merges case-insensitively: an override replaces, never duplicates.
-        headers = httpx.Headers(self._headers)
-        headers.update(auth.pairs())
-        headers.update(prepared.extra_headers)
+        headers = self._headers_with(auth)
+        if prepared.extra_headers:
+            # httpx.Headers merges case-insensitively: an override replaces, never duplicates.
+            headers = httpx.Headers(headers)
+            headers.update(prepared.extra_headers)
         return http.build_request(
             encoded.method,
             self.base_url + encoded.path,
-            params=encoded.query,
+            params=encoded.query or None,  # an empty mapping would cost httpx a second URL parse
             json=encoded.body,
             headers=headers,
             timeout=prepared.timeout,
         )
+
+    _auth_headers: tuple[AuthHeaders, httpx.Headers] | None = None
+
+    def _headers_with(self, auth: AuthHeaders) -> httpx.Headers:
+        """The default headers plus ``auth``, merged once per credential (httpx copies them)."""
+        cached = self._auth_headers
+        if cached is not None and cached[0] is auth:
+            return cached[1]
+        headers = httpx.Headers(self._headers)
+        headers.update(auth.pairs())
+        self._auth_headers = (auth, headers)
+        return headers
 
     def _with_token(self, token: object) -> AuthHeaders:
         """The auth headers with a bearer token fresh from the token provider."""

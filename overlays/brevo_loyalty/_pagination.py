@@ -41,12 +41,14 @@ class _Progress:
     __slots__ = ("_seen",)
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[int, str, str], int] = {}
+        # Only the hash of each fingerprint is kept: a walk of 1,000 pages then holds ~100 KB,
+        # not a thousand reprs of whole items (the peak memory of a long walk stays flat).
+        self._seen: dict[int, int] = {}
 
     def check(self, offset: int, items: list[I]) -> None:
         if not items:
             return
-        fingerprint = (len(items), repr(items[0]), repr(items[-1]))
+        fingerprint = hash((len(items), repr(items[0]), repr(items[-1])))
         first = self._seen.setdefault(fingerprint, offset)
         if first != offset:
             raise PaginationError(
