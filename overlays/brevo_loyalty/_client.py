@@ -56,19 +56,22 @@ class Rewards(RewardsOperations):
     >>> with Rewards(api_key="xkeysib-...") as client:  # doctest: +SKIP
     ...     reward = client.get_reward(program_id=pid, reward_id=rid)
 
-    Args:
-        api_key: account API key; defaults to ``$BREVO_API_KEY``.
-        partner_key: partner key, the alternative scheme; defaults to ``$BREVO_PARTNER_KEY``.
-        bearer_token: an OAuth access token, or a callable returning a fresh one (called for every
-            attempt, never logged).
-        base_url: API root, ``https://api.brevo.com/v3`` by default.
-        timeout: seconds (or an ``httpx.Timeout``) per attempt; 30 s (5 s to connect) by default.
-        max_retries: retries of a failed attempt, where safe (see README, "Retries"); 2 by default.
-        retry_policy: backoff settings.
-        default_headers: headers sent with every request.
-        http_client: an ``httpx.Client`` to use (not closed by this client).
-        transport: an httpx transport for the client this one creates (e.g. the sandbox's).
-        sleep: how to wait between attempts (tests inject a fake).
+    Constructor options (all keyword-only):
+
+    - ``api_key``: account API key. With no credential given at all, ``$BREVO_API_KEY`` (or
+      ``$BREVO_PARTNER_KEY``) is read instead.
+    - ``partner_key``: partner key, the alternative scheme.
+    - ``bearer_token``: an OAuth access token, or a callable returning a fresh one (called for every
+      attempt, never logged).
+    - ``base_url``: API root; ``$BREVO_BASE_URL``, else ``https://api.brevo.com/v3``.
+    - ``timeout``: seconds (or an ``httpx.Timeout``) per attempt; 30 s (5 s to connect) by
+      default.
+    - ``max_retries``: retries of a failed attempt, where safe (see README, "Retries"); 2 by default.
+    - ``retry_policy``: backoff settings.
+    - ``default_headers``: headers sent with every request.
+    - ``http_client``: an ``httpx.Client`` to use (not closed by this client).
+    - ``transport``: an httpx transport for the client this one creates (e.g. the sandbox's).
+    - ``sleep``: how to wait between attempts (tests inject a fake).
 
     Raises:
         CredentialsError: no credential given or found in the environment, or one is malformed.
@@ -94,7 +97,7 @@ class Rewards(RewardsOperations):
 
         Raises:
             RedeemAborted: ``before_complete`` returned False.
-            the exceptions of ``create_redeem_request`` and ``complete_redeem_request``.
+            APIError: what ``create_redeem_request`` or ``complete_redeem_request`` raise.
         """
         _check_before_complete(before_complete)
         pending = self.create_redeem_request(
