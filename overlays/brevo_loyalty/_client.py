@@ -66,7 +66,8 @@ class Rewards(RewardsOperations):
     - ``base_url``: API root; ``$BREVO_BASE_URL``, else ``https://api.brevo.com/v3``.
     - ``timeout``: seconds (or an ``httpx.Timeout``) per attempt; 30 s (5 s to connect) by
       default.
-    - ``max_retries``: retries of a failed attempt, where safe (see README, "Retries"); 2 by default.
+    - ``max_retries``: retries of a failed attempt, where safe (see README, "Retries"); 2 by
+      default.
     - ``retry_policy``: backoff settings.
     - ``default_headers``: headers sent with every request.
     - ``http_client``: an ``httpx.Client`` to use (not closed by this client).
