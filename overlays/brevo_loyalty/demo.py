@@ -60,7 +60,7 @@ def _connect(args: argparse.Namespace) -> _Setup:
 
 
 def _field(value: Any) -> str:
-    """Show an optional model field (generated models use an Unset marker for absent ones)."""
+    """Show an optional model field (``None`` when the server left it out)."""
     if isinstance(value, datetime):
         return value.isoformat()
     return value if isinstance(value, str) else "-"
