@@ -18,6 +18,10 @@ Unset = NoneType  # type: ignore[nonetype-type]
 UNSET: None = None
 
 
+fromisoformat = datetime.datetime.fromisoformat
+"""``datetime.datetime.fromisoformat``, looked up once: the models call it for every date-time."""
+
+
 def parse_datetime(value: str, field: str = "") -> datetime.datetime:
     """Read a date-time that `datetime.fromisoformat` refused, with dateutil's `isoparse`.
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="CodeCount")
 
@@ -39,8 +41,8 @@ class CodeCount:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _count_raw = d.pop("count", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _count_raw = d.get("count")
         if _count_raw is None:
             raise ValueError("CodeCount.count is required but is missing or null")
         count: int
@@ -51,7 +53,13 @@ class CodeCount:
         _instance = cls.__new__(cls)
         _instance.count = count
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -69,3 +77,10 @@ class CodeCount:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "count",
+    }
+)

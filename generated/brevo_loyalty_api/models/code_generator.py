@@ -9,7 +9,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_timestamp
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_timestamp,
+)
 
 T = TypeVar("T", bound="CodeGenerator")
 
@@ -77,22 +82,22 @@ class CodeGenerator:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        created_at = d.pop("createdAt", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        created_at = d.get("createdAt")
 
-        description = d.pop("description", None)
+        description = d.get("description")
 
-        id = d.pop("id", None)
+        id = d.get("id")
 
-        name = d.pop("name", None)
+        name = d.get("name")
 
-        pattern = d.pop("pattern", None)
+        pattern = d.get("pattern")
 
-        _updated_at_raw = d.pop("updatedAt", None)
+        _updated_at_raw = d.get("updatedAt")
         updated_at: datetime.datetime | str | None = None
         if _updated_at_raw is not None:
             try:
-                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+                _updated_at_dt = fromisoformat(_updated_at_raw)
             except (TypeError, ValueError):
                 updated_at = parse_timestamp(_updated_at_raw)
             else:
@@ -110,7 +115,13 @@ class CodeGenerator:
         _instance.pattern = pattern
         _instance.updated_at = updated_at
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -128,3 +139,15 @@ class CodeGenerator:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "createdAt",
+        "description",
+        "id",
+        "name",
+        "pattern",
+        "updatedAt",
+    }
+)

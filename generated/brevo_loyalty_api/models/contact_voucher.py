@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.contact_voucher_meta import ContactVoucherMeta
@@ -94,35 +96,35 @@ class ContactVoucher:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _code_raw = d.pop("code", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _code_raw = d.get("code")
         if _code_raw is None:
             raise ValueError("ContactVoucher.code is required but is missing or null")
         code: str
         code = _code_raw
 
-        _id_raw = d.pop("id", None)
+        _id_raw = d.get("id")
         if _id_raw is None:
             raise ValueError("ContactVoucher.id is required but is missing or null")
         id: str
         id = _id_raw
 
-        consumed_at = d.pop("consumedAt", None)
+        consumed_at = d.get("consumedAt")
 
-        created_at = d.pop("createdAt", None)
+        created_at = d.get("createdAt")
 
-        expiration_date = d.pop("expirationDate", None)
+        expiration_date = d.get("expirationDate")
 
-        _meta_raw = d.pop("meta", None)
+        _meta_raw = d.get("meta")
         meta = None if _meta_raw is None else ContactVoucherMeta.from_dict(_meta_raw)
 
-        reward_id = d.pop("rewardId", None)
+        reward_id = d.get("rewardId")
 
-        unit = d.pop("unit", None)
+        unit = d.get("unit")
 
-        updated_at = d.pop("updatedAt", None)
+        updated_at = d.get("updatedAt")
 
-        value = d.pop("value", None)
+        value = d.get("value")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -138,7 +140,13 @@ class ContactVoucher:
         _instance.updated_at = updated_at
         _instance.value = value
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -156,6 +164,22 @@ class ContactVoucher:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "code",
+        "id",
+        "consumedAt",
+        "createdAt",
+        "expirationDate",
+        "meta",
+        "rewardId",
+        "unit",
+        "updatedAt",
+        "value",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

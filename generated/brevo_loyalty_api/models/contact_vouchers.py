@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.contact_voucher import ContactVoucher
@@ -67,12 +69,12 @@ class ContactVouchers:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
         if "contactRewards" not in d:
             raise ValueError(
                 "ContactVouchers.contactRewards is required but is missing"
             )
-        _contact_rewards_raw = d.pop("contactRewards")
+        _contact_rewards_raw = d["contactRewards"]
         contact_rewards: list[ContactVoucher] = []
         if _contact_rewards_raw is not None:
             if type(_contact_rewards_raw) is not list:
@@ -85,17 +87,17 @@ class ContactVouchers:
                 if _i0 is not None
             ]
 
-        _count_raw = d.pop("count", None)
+        _count_raw = d.get("count")
         if _count_raw is None:
             raise ValueError("ContactVouchers.count is required but is missing or null")
         count: int
         count = _count_raw
 
-        contact_id = d.pop("contactId", None)
+        contact_id = d.get("contactId")
 
-        loyalty_program_id = d.pop("loyaltyProgramId", None)
+        loyalty_program_id = d.get("loyaltyProgramId")
 
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
+        loyalty_subscription_id = d.get("loyaltySubscriptionId")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -106,7 +108,13 @@ class ContactVouchers:
         _instance.loyalty_program_id = loyalty_program_id
         _instance.loyalty_subscription_id = loyalty_subscription_id
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -124,6 +132,17 @@ class ContactVouchers:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "contactRewards",
+        "count",
+        "contactId",
+        "loyaltyProgramId",
+        "loyaltySubscriptionId",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

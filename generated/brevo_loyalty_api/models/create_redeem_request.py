@@ -9,7 +9,9 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.create_redeem_request_meta import CreateRedeemRequestMeta
@@ -92,31 +94,31 @@ class CreateRedeemRequest:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _attributed_reward_id_raw = d.pop("attributedRewardId", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _attributed_reward_id_raw = d.get("attributedRewardId")
         attributed_reward_id = (
             None
             if _attributed_reward_id_raw is None
             else UUID(_attributed_reward_id_raw)
         )
 
-        code = d.pop("code", None)
+        code = d.get("code")
 
-        contact_id = d.pop("contactId", None)
+        contact_id = d.get("contactId")
 
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
+        loyalty_subscription_id = d.get("loyaltySubscriptionId")
 
-        _meta_raw = d.pop("meta", None)
+        _meta_raw = d.get("meta")
         meta = (
             None if _meta_raw is None else CreateRedeemRequestMeta.from_dict(_meta_raw)
         )
 
-        _order_raw = d.pop("order", None)
+        _order_raw = d.get("order")
         order = None if _order_raw is None else Order.from_dict(_order_raw)
 
-        reward_id = d.pop("rewardId", None)
+        reward_id = d.get("rewardId")
 
-        ttl = d.pop("ttl", None)
+        ttl = d.get("ttl")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -130,7 +132,13 @@ class CreateRedeemRequest:
         _instance.reward_id = reward_id
         _instance.ttl = ttl
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -148,6 +156,20 @@ class CreateRedeemRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "attributedRewardId",
+        "code",
+        "contactId",
+        "loyaltySubscriptionId",
+        "meta",
+        "order",
+        "rewardId",
+        "ttl",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

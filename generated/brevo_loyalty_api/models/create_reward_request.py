@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="CreateRewardRequest")
 
@@ -62,8 +64,8 @@ class CreateRewardRequest:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _name_raw = d.pop("name", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _name_raw = d.get("name")
         if _name_raw is None:
             raise ValueError(
                 "CreateRewardRequest.name is required but is missing or null"
@@ -71,11 +73,11 @@ class CreateRewardRequest:
         name: str
         name = _name_raw
 
-        public_description = d.pop("publicDescription", None)
+        public_description = d.get("publicDescription")
 
-        public_image = d.pop("publicImage", None)
+        public_image = d.get("publicImage")
 
-        public_name = d.pop("publicName", None)
+        public_name = d.get("publicName")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -85,7 +87,13 @@ class CreateRewardRequest:
         _instance.public_image = public_image
         _instance.public_name = public_name
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -103,3 +111,13 @@ class CreateRewardRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "name",
+        "publicDescription",
+        "publicImage",
+        "publicName",
+    }
+)

@@ -10,7 +10,12 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_datetime
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.create_voucher_request_meta import CreateVoucherRequestMeta
@@ -90,8 +95,8 @@ class CreateVoucherRequest:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _reward_id_raw = d.pop("rewardId", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _reward_id_raw = d.get("rewardId")
         if _reward_id_raw is None:
             raise ValueError(
                 "CreateVoucherRequest.rewardId is required but is missing or null"
@@ -99,28 +104,28 @@ class CreateVoucherRequest:
         reward_id: UUID
         reward_id = UUID(_reward_id_raw)
 
-        contact_id = d.pop("contactId", None)
+        contact_id = d.get("contactId")
 
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
+        loyalty_subscription_id = d.get("loyaltySubscriptionId")
 
-        code = d.pop("code", None)
+        code = d.get("code")
 
-        _expiration_date_raw = d.pop("expirationDate", None)
+        _expiration_date_raw = d.get("expirationDate")
         expiration_date: datetime.datetime | None = None
         if _expiration_date_raw is not None:
             try:
-                expiration_date = datetime.datetime.fromisoformat(_expiration_date_raw)
+                expiration_date = fromisoformat(_expiration_date_raw)
             except ValueError:
                 expiration_date = parse_datetime(
                     _expiration_date_raw, "CreateVoucherRequest.expirationDate"
                 )
 
-        _meta_raw = d.pop("meta", None)
+        _meta_raw = d.get("meta")
         meta = (
             None if _meta_raw is None else CreateVoucherRequestMeta.from_dict(_meta_raw)
         )
 
-        value = d.pop("value", None)
+        value = d.get("value")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -133,7 +138,13 @@ class CreateVoucherRequest:
         _instance.meta = meta
         _instance.value = value
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -151,6 +162,19 @@ class CreateVoucherRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "rewardId",
+        "contactId",
+        "loyaltySubscriptionId",
+        "code",
+        "expirationDate",
+        "meta",
+        "value",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

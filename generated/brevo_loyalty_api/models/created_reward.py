@@ -9,7 +9,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_timestamp
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_timestamp,
+)
 
 T = TypeVar("T", bound="CreatedReward")
 
@@ -87,24 +92,24 @@ class CreatedReward:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _id_raw = d.pop("id", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _id_raw = d.get("id")
         if _id_raw is None:
             raise ValueError("CreatedReward.id is required but is missing or null")
         id: str
         id = _id_raw
 
-        _name_raw = d.pop("name", None)
+        _name_raw = d.get("name")
         if _name_raw is None:
             raise ValueError("CreatedReward.name is required but is missing or null")
         name: str
         name = _name_raw
 
-        _created_at_raw = d.pop("createdAt", None)
+        _created_at_raw = d.get("createdAt")
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
             try:
-                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+                _created_at_dt = fromisoformat(_created_at_raw)
             except (TypeError, ValueError):
                 created_at = parse_timestamp(_created_at_raw)
             else:
@@ -112,15 +117,15 @@ class CreatedReward:
                     _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-        loyalty_program_id = d.pop("loyaltyProgramId", None)
+        loyalty_program_id = d.get("loyaltyProgramId")
 
-        public_description = d.pop("publicDescription", None)
+        public_description = d.get("publicDescription")
 
-        public_image = d.pop("publicImage", None)
+        public_image = d.get("publicImage")
 
-        public_name = d.pop("publicName", None)
+        public_name = d.get("publicName")
 
-        updated_at = d.pop("updatedAt", None)
+        updated_at = d.get("updatedAt")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -134,7 +139,13 @@ class CreatedReward:
         _instance.public_name = public_name
         _instance.updated_at = updated_at
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -152,3 +163,17 @@ class CreatedReward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "createdAt",
+        "loyaltyProgramId",
+        "publicDescription",
+        "publicImage",
+        "publicName",
+        "updatedAt",
+    }
+)

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_datetime
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.order_billing import OrderBilling
@@ -113,15 +118,15 @@ class Order:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        amount = d.pop("amount", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        amount = d.get("amount")
 
-        _billing_raw = d.pop("billing", None)
+        _billing_raw = d.get("billing")
         billing = None if _billing_raw is None else OrderBilling.from_dict(_billing_raw)
 
-        contact_id = d.pop("contact_id", None)
+        contact_id = d.get("contact_id")
 
-        _coupons_raw = d.pop("coupons", None)
+        _coupons_raw = d.get("coupons")
         coupons: list[str] | None = None
         if _coupons_raw is not None:
             if type(_coupons_raw) is not list:
@@ -130,26 +135,26 @@ class Order:
                 )
             coupons = [_i0 for _i0 in _coupons_raw if _i0 is not None]
 
-        _created_at_raw = d.pop("createdAt", None)
+        _created_at_raw = d.get("createdAt")
         created_at: datetime.datetime | None = None
         if _created_at_raw is not None:
             try:
-                created_at = datetime.datetime.fromisoformat(_created_at_raw)
+                created_at = fromisoformat(_created_at_raw)
             except ValueError:
                 created_at = parse_datetime(_created_at_raw, "Order.createdAt")
 
-        email = d.pop("email", None)
+        email = d.get("email")
 
-        id = d.pop("id", None)
+        id = d.get("id")
 
-        _identifiers_raw = d.pop("identifiers", None)
+        _identifiers_raw = d.get("identifiers")
         identifiers = (
             None
             if _identifiers_raw is None
             else OrderIdentifiers.from_dict(_identifiers_raw)
         )
 
-        _products_raw = d.pop("products", None)
+        _products_raw = d.get("products")
         products: list[OrderProduct] | None = None
         if _products_raw is not None:
             if type(_products_raw) is not list:
@@ -160,15 +165,15 @@ class Order:
                 OrderProduct.from_dict(_i0) for _i0 in _products_raw if _i0 is not None
             ]
 
-        status = d.pop("status", None)
+        status = d.get("status")
 
-        store_id = d.pop("storeId", None)
+        store_id = d.get("storeId")
 
-        _updated_at_raw = d.pop("updatedAt", None)
+        _updated_at_raw = d.get("updatedAt")
         updated_at: datetime.datetime | None = None
         if _updated_at_raw is not None:
             try:
-                updated_at = datetime.datetime.fromisoformat(_updated_at_raw)
+                updated_at = fromisoformat(_updated_at_raw)
             except ValueError:
                 updated_at = parse_datetime(_updated_at_raw, "Order.updatedAt")
 
@@ -188,7 +193,13 @@ class Order:
         _instance.store_id = store_id
         _instance.updated_at = updated_at
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -206,6 +217,24 @@ class Order:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "amount",
+        "billing",
+        "contact_id",
+        "coupons",
+        "createdAt",
+        "email",
+        "id",
+        "identifiers",
+        "products",
+        "status",
+        "storeId",
+        "updatedAt",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="OrderBilling")
 
@@ -76,20 +78,20 @@ class OrderBilling:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        address = d.pop("address", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        address = d.get("address")
 
-        city = d.pop("city", None)
+        city = d.get("city")
 
-        country_code = d.pop("countryCode", None)
+        country_code = d.get("countryCode")
 
-        payment_method = d.pop("paymentMethod", None)
+        payment_method = d.get("paymentMethod")
 
-        phone = d.pop("phone", None)
+        phone = d.get("phone")
 
-        post_code = d.pop("postCode", None)
+        post_code = d.get("postCode")
 
-        region = d.pop("region", None)
+        region = d.get("region")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -102,7 +104,13 @@ class OrderBilling:
         _instance.post_code = post_code
         _instance.region = region
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -120,3 +128,16 @@ class OrderBilling:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "address",
+        "city",
+        "countryCode",
+        "paymentMethod",
+        "phone",
+        "postCode",
+        "region",
+    }
+)

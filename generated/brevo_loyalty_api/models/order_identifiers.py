@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="OrderIdentifiers")
 
@@ -51,10 +53,10 @@ class OrderIdentifiers:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        ext_id = d.pop("ext_id", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        ext_id = d.get("ext_id")
 
-        loyalty_subscription_id = d.pop("loyalty_subscription_id", None)
+        loyalty_subscription_id = d.get("loyalty_subscription_id")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -62,7 +64,13 @@ class OrderIdentifiers:
         _instance.ext_id = ext_id
         _instance.loyalty_subscription_id = loyalty_subscription_id
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -80,3 +88,11 @@ class OrderIdentifiers:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "ext_id",
+        "loyalty_subscription_id",
+    }
+)

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="OrderProduct")
 
@@ -64,8 +66,8 @@ class OrderProduct:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _category_raw = d.pop("category", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _category_raw = d.get("category")
         category: list[str] | None = None
         if _category_raw is not None:
             if type(_category_raw) is not list:
@@ -74,13 +76,13 @@ class OrderProduct:
                 )
             category = [_i0 for _i0 in _category_raw if _i0 is not None]
 
-        price = d.pop("price", None)
+        price = d.get("price")
 
-        product_id = d.pop("productId", None)
+        product_id = d.get("productId")
 
-        quantity = d.pop("quantity", None)
+        quantity = d.get("quantity")
 
-        variant_id = d.pop("variantId", None)
+        variant_id = d.get("variantId")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -91,7 +93,13 @@ class OrderProduct:
         _instance.quantity = quantity
         _instance.variant_id = variant_id
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -109,3 +117,14 @@ class OrderProduct:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "category",
+        "price",
+        "productId",
+        "quantity",
+        "variantId",
+    }
+)

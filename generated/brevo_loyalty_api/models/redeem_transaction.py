@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_timestamp
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_timestamp,
+)
 
 if TYPE_CHECKING:
     from ..models.redeem_transaction_meta import RedeemTransactionMeta
@@ -154,18 +159,18 @@ class RedeemTransaction:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _id_raw = d.pop("id", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _id_raw = d.get("id")
         if _id_raw is None:
             raise ValueError("RedeemTransaction.id is required but is missing or null")
         id: str
         id = _id_raw
 
-        _cancelled_at_raw = d.pop("cancelledAt", None)
+        _cancelled_at_raw = d.get("cancelledAt")
         cancelled_at: datetime.datetime | str | None = None
         if _cancelled_at_raw is not None:
             try:
-                _cancelled_at_dt = datetime.datetime.fromisoformat(_cancelled_at_raw)
+                _cancelled_at_dt = fromisoformat(_cancelled_at_raw)
             except (TypeError, ValueError):
                 cancelled_at = parse_timestamp(_cancelled_at_raw)
             else:
@@ -175,11 +180,11 @@ class RedeemTransaction:
                     else _cancelled_at_dt
                 )
 
-        _completed_at_raw = d.pop("completedAt", None)
+        _completed_at_raw = d.get("completedAt")
         completed_at: datetime.datetime | str | None = None
         if _completed_at_raw is not None:
             try:
-                _completed_at_dt = datetime.datetime.fromisoformat(_completed_at_raw)
+                _completed_at_dt = fromisoformat(_completed_at_raw)
             except (TypeError, ValueError):
                 completed_at = parse_timestamp(_completed_at_raw)
             else:
@@ -189,13 +194,13 @@ class RedeemTransaction:
                     else _completed_at_dt
                 )
 
-        contact_id = d.pop("contactId", None)
+        contact_id = d.get("contactId")
 
-        _created_at_raw = d.pop("createdAt", None)
+        _created_at_raw = d.get("createdAt")
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
             try:
-                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+                _created_at_dt = fromisoformat(_created_at_raw)
             except (TypeError, ValueError):
                 created_at = parse_timestamp(_created_at_raw)
             else:
@@ -203,13 +208,13 @@ class RedeemTransaction:
                     _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-        debit_transaction_id = d.pop("debitTransactionId", None)
+        debit_transaction_id = d.get("debitTransactionId")
 
-        _expires_at_raw = d.pop("expiresAt", None)
+        _expires_at_raw = d.get("expiresAt")
         expires_at: datetime.datetime | str | None = None
         if _expires_at_raw is not None:
             try:
-                _expires_at_dt = datetime.datetime.fromisoformat(_expires_at_raw)
+                _expires_at_dt = fromisoformat(_expires_at_raw)
             except (TypeError, ValueError):
                 expires_at = parse_timestamp(_expires_at_raw)
             else:
@@ -217,18 +222,18 @@ class RedeemTransaction:
                     _expires_at_raw if _expires_at_dt.tzinfo is None else _expires_at_dt
                 )
 
-        loyalty_program_id = d.pop("loyaltyProgramId", None)
+        loyalty_program_id = d.get("loyaltyProgramId")
 
-        _meta_raw = d.pop("meta", None)
+        _meta_raw = d.get("meta")
         meta = None if _meta_raw is None else RedeemTransactionMeta.from_dict(_meta_raw)
 
-        reject_reason = d.pop("rejectReason", None)
+        reject_reason = d.get("rejectReason")
 
-        _rejected_at_raw = d.pop("rejectedAt", None)
+        _rejected_at_raw = d.get("rejectedAt")
         rejected_at: datetime.datetime | str | None = None
         if _rejected_at_raw is not None:
             try:
-                _rejected_at_dt = datetime.datetime.fromisoformat(_rejected_at_raw)
+                _rejected_at_dt = fromisoformat(_rejected_at_raw)
             except (TypeError, ValueError):
                 rejected_at = parse_timestamp(_rejected_at_raw)
             else:
@@ -238,15 +243,15 @@ class RedeemTransaction:
                     else _rejected_at_dt
                 )
 
-        reward_attribution_id = d.pop("rewardAttributionId", None)
+        reward_attribution_id = d.get("rewardAttributionId")
 
-        status = d.pop("status", None)
+        status = d.get("status")
 
-        _updated_at_raw = d.pop("updatedAt", None)
+        _updated_at_raw = d.get("updatedAt")
         updated_at: datetime.datetime | str | None = None
         if _updated_at_raw is not None:
             try:
-                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+                _updated_at_dt = fromisoformat(_updated_at_raw)
             except (TypeError, ValueError):
                 updated_at = parse_timestamp(_updated_at_raw)
             else:
@@ -272,7 +277,13 @@ class RedeemTransaction:
         _instance.status = status
         _instance.updated_at = updated_at
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -290,6 +301,26 @@ class RedeemTransaction:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "id",
+        "cancelledAt",
+        "completedAt",
+        "contactId",
+        "createdAt",
+        "debitTransactionId",
+        "expiresAt",
+        "loyaltyProgramId",
+        "meta",
+        "rejectReason",
+        "rejectedAt",
+        "rewardAttributionId",
+        "status",
+        "updatedAt",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

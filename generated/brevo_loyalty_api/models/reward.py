@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.expiration_modifier import ExpirationModifier
-from ..types import format_datetime, model_repr, parse_timestamp
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_timestamp,
+)
 
 if TYPE_CHECKING:
     from ..models.code_generator import CodeGenerator
@@ -302,38 +307,38 @@ class Reward:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _id_raw = d.pop("id", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _id_raw = d.get("id")
         if _id_raw is None:
             raise ValueError("Reward.id is required but is missing or null")
         id: str
         id = _id_raw
 
-        _name_raw = d.pop("name", None)
+        _name_raw = d.get("name")
         if _name_raw is None:
             raise ValueError("Reward.name is required but is missing or null")
         name: str
         name = _name_raw
 
-        attribution_per_consumer = d.pop("attributionPerConsumer", None)
+        attribution_per_consumer = d.get("attributionPerConsumer")
 
-        balance_definition_id = d.pop("balanceDefinitionId", None)
+        balance_definition_id = d.get("balanceDefinitionId")
 
-        code = d.pop("code", None)
+        code = d.get("code")
 
-        code_count = d.pop("codeCount", None)
+        code_count = d.get("codeCount")
 
-        code_generator_id = d.pop("codeGeneratorId", None)
+        code_generator_id = d.get("codeGeneratorId")
 
-        code_pool_id = d.pop("codePoolId", None)
+        code_pool_id = d.get("codePoolId")
 
-        config = d.pop("config", None)
+        config = d.get("config")
 
-        _created_at_raw = d.pop("createdAt", None)
+        _created_at_raw = d.get("createdAt")
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
             try:
-                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+                _created_at_dt = fromisoformat(_created_at_raw)
             except (TypeError, ValueError):
                 created_at = parse_timestamp(_created_at_raw)
             else:
@@ -341,11 +346,11 @@ class Reward:
                     _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-        _disabled_at_raw = d.pop("disabledAt", None)
+        _disabled_at_raw = d.get("disabledAt")
         disabled_at: datetime.datetime | str | None = None
         if _disabled_at_raw is not None:
             try:
-                _disabled_at_dt = datetime.datetime.fromisoformat(_disabled_at_raw)
+                _disabled_at_dt = fromisoformat(_disabled_at_raw)
             except (TypeError, ValueError):
                 disabled_at = parse_timestamp(_disabled_at_raw)
             else:
@@ -355,11 +360,11 @@ class Reward:
                     else _disabled_at_dt
                 )
 
-        _end_date_raw = d.pop("endDate", None)
+        _end_date_raw = d.get("endDate")
         end_date: datetime.datetime | str | None = None
         if _end_date_raw is not None:
             try:
-                _end_date_dt = datetime.datetime.fromisoformat(_end_date_raw)
+                _end_date_dt = fromisoformat(_end_date_raw)
             except (TypeError, ValueError):
                 end_date = parse_timestamp(_end_date_raw)
             else:
@@ -367,13 +372,11 @@ class Reward:
                     _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
                 )
 
-        _expiration_date_raw = d.pop("expirationDate", None)
+        _expiration_date_raw = d.get("expirationDate")
         expiration_date: datetime.datetime | str | None = None
         if _expiration_date_raw is not None:
             try:
-                _expiration_date_dt = datetime.datetime.fromisoformat(
-                    _expiration_date_raw
-                )
+                _expiration_date_dt = fromisoformat(_expiration_date_raw)
             except (TypeError, ValueError):
                 expiration_date = parse_timestamp(_expiration_date_raw)
             else:
@@ -383,23 +386,23 @@ class Reward:
                     else _expiration_date_dt
                 )
 
-        _expiration_modifier_raw = d.pop("expirationModifier", None)
+        _expiration_modifier_raw = d.get("expirationModifier")
         expiration_modifier = (
             None
             if _expiration_modifier_raw is None
             else ExpirationModifier(_expiration_modifier_raw)
         )
 
-        expiration_unit = d.pop("expirationUnit", None)
+        expiration_unit = d.get("expirationUnit")
 
-        expiration_value = d.pop("expirationValue", None)
+        expiration_value = d.get("expirationValue")
 
-        _generator_raw = d.pop("generator", None)
+        _generator_raw = d.get("generator")
         generator = (
             None if _generator_raw is None else CodeGenerator.from_dict(_generator_raw)
         )
 
-        _limits_raw = d.pop("limits", None)
+        _limits_raw = d.get("limits")
         limits: list[RewardLimit] | None = None
         if _limits_raw is not None:
             if type(_limits_raw) is not list:
@@ -410,12 +413,12 @@ class Reward:
                 RewardLimit.from_dict(_i0) for _i0 in _limits_raw if _i0 is not None
             ]
 
-        loyalty_program_id = d.pop("loyaltyProgramId", None)
+        loyalty_program_id = d.get("loyaltyProgramId")
 
-        _meta_raw = d.pop("meta", None)
+        _meta_raw = d.get("meta")
         meta = None if _meta_raw is None else RewardMeta.from_dict(_meta_raw)
 
-        _products_raw = d.pop("products", None)
+        _products_raw = d.get("products")
         products: list[RewardProduct] | None = None
         if _products_raw is not None:
             if type(_products_raw) is not list:
@@ -426,15 +429,15 @@ class Reward:
                 RewardProduct.from_dict(_i0) for _i0 in _products_raw if _i0 is not None
             ]
 
-        public_description = d.pop("publicDescription", None)
+        public_description = d.get("publicDescription")
 
-        public_image = d.pop("publicImage", None)
+        public_image = d.get("publicImage")
 
-        public_name = d.pop("publicName", None)
+        public_name = d.get("publicName")
 
-        redeem_per_consumer = d.pop("redeemPerConsumer", None)
+        redeem_per_consumer = d.get("redeemPerConsumer")
 
-        _redeem_rules_raw = d.pop("redeemRules", None)
+        _redeem_rules_raw = d.get("redeemRules")
         redeem_rules: list[str] | None = None
         if _redeem_rules_raw is not None:
             if type(_redeem_rules_raw) is not list:
@@ -443,21 +446,21 @@ class Reward:
                 )
             redeem_rules = [_i0 for _i0 in _redeem_rules_raw if _i0 is not None]
 
-        _reward_configs_raw = d.pop("rewardConfigs", None)
+        _reward_configs_raw = d.get("rewardConfigs")
         reward_configs = (
             None
             if _reward_configs_raw is None
             else RewardConfigs.from_dict(_reward_configs_raw)
         )
 
-        _rule_raw = d.pop("rule", None)
+        _rule_raw = d.get("rule")
         rule = None if _rule_raw is None else Rule.from_dict(_rule_raw)
 
-        _start_date_raw = d.pop("startDate", None)
+        _start_date_raw = d.get("startDate")
         start_date: datetime.datetime | str | None = None
         if _start_date_raw is not None:
             try:
-                _start_date_dt = datetime.datetime.fromisoformat(_start_date_raw)
+                _start_date_dt = fromisoformat(_start_date_raw)
             except (TypeError, ValueError):
                 start_date = parse_timestamp(_start_date_raw)
             else:
@@ -465,27 +468,27 @@ class Reward:
                     _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
                 )
 
-        subtract_balance_definition_id = d.pop("subtractBalanceDefinitionId", None)
+        subtract_balance_definition_id = d.get("subtractBalanceDefinitionId")
 
-        subtract_balance_strategy = d.pop("subtractBalanceStrategy", None)
+        subtract_balance_strategy = d.get("subtractBalanceStrategy")
 
-        subtract_balance_value = d.pop("subtractBalanceValue", None)
+        subtract_balance_value = d.get("subtractBalanceValue")
 
-        subtract_total_balance = d.pop("subtractTotalBalance", None)
+        subtract_total_balance = d.get("subtractTotalBalance")
 
-        total_attribution = d.pop("totalAttribution", None)
+        total_attribution = d.get("totalAttribution")
 
-        total_redeem = d.pop("totalRedeem", None)
+        total_redeem = d.get("totalRedeem")
 
-        trigger_id = d.pop("triggerId", None)
+        trigger_id = d.get("triggerId")
 
-        unit = d.pop("unit", None)
+        unit = d.get("unit")
 
-        updated_at = d.pop("updatedAt", None)
+        updated_at = d.get("updatedAt")
 
-        value = d.pop("value", None)
+        value = d.get("value")
 
-        value_type = d.pop("valueType", None)
+        value_type = d.get("valueType")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -531,7 +534,13 @@ class Reward:
         _instance.value = value
         _instance.value_type = value_type
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -549,6 +558,52 @@ class Reward:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "attributionPerConsumer",
+        "balanceDefinitionId",
+        "code",
+        "codeCount",
+        "codeGeneratorId",
+        "codePoolId",
+        "config",
+        "createdAt",
+        "disabledAt",
+        "endDate",
+        "expirationDate",
+        "expirationModifier",
+        "expirationUnit",
+        "expirationValue",
+        "generator",
+        "limits",
+        "loyaltyProgramId",
+        "meta",
+        "products",
+        "publicDescription",
+        "publicImage",
+        "publicName",
+        "redeemPerConsumer",
+        "redeemRules",
+        "rewardConfigs",
+        "rule",
+        "startDate",
+        "subtractBalanceDefinitionId",
+        "subtractBalanceStrategy",
+        "subtractBalanceValue",
+        "subtractTotalBalance",
+        "totalAttribution",
+        "totalRedeem",
+        "triggerId",
+        "unit",
+        "updatedAt",
+        "value",
+        "valueType",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

@@ -9,7 +9,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_timestamp
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_timestamp,
+)
 
 T = TypeVar("T", bound="RewardLimit")
 
@@ -95,12 +100,12 @@ class RewardLimit:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _created_at_raw = d.pop("createdAt", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _created_at_raw = d.get("createdAt")
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
             try:
-                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+                _created_at_dt = fromisoformat(_created_at_raw)
             except (TypeError, ValueError):
                 created_at = parse_timestamp(_created_at_raw)
             else:
@@ -108,23 +113,23 @@ class RewardLimit:
                     _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-        duration_unit = d.pop("durationUnit", None)
+        duration_unit = d.get("durationUnit")
 
-        duration_value = d.pop("durationValue", None)
+        duration_value = d.get("durationValue")
 
-        limit_value = d.pop("limitValue", None)
+        limit_value = d.get("limitValue")
 
-        reward_limit_id = d.pop("rewardLimitId", None)
+        reward_limit_id = d.get("rewardLimitId")
 
-        sliding_schedule = d.pop("slidingSchedule", None)
+        sliding_schedule = d.get("slidingSchedule")
 
-        type_ = d.pop("type", None)
+        type_ = d.get("type")
 
-        _updated_at_raw = d.pop("updatedAt", None)
+        _updated_at_raw = d.get("updatedAt")
         updated_at: datetime.datetime | str | None = None
         if _updated_at_raw is not None:
             try:
-                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+                _updated_at_dt = fromisoformat(_updated_at_raw)
             except (TypeError, ValueError):
                 updated_at = parse_timestamp(_updated_at_raw)
             else:
@@ -144,7 +149,13 @@ class RewardLimit:
         _instance.type_ = type_
         _instance.updated_at = updated_at
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -162,3 +173,17 @@ class RewardLimit:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "createdAt",
+        "durationUnit",
+        "durationValue",
+        "limitValue",
+        "rewardLimitId",
+        "slidingSchedule",
+        "type",
+        "updatedAt",
+    }
+)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.reward_page_item import RewardPageItem
@@ -53,10 +55,10 @@ class RewardPage:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
         if "items" not in d:
             raise ValueError("RewardPage.items is required but is missing")
-        _items_raw = d.pop("items")
+        _items_raw = d["items"]
         items: list[RewardPageItem] = []
         if _items_raw is not None:
             if type(_items_raw) is not list:
@@ -67,7 +69,7 @@ class RewardPage:
                 RewardPageItem.from_dict(_i0) for _i0 in _items_raw if _i0 is not None
             ]
 
-        _total_count_raw = d.pop("totalCount", None)
+        _total_count_raw = d.get("totalCount")
         if _total_count_raw is None:
             raise ValueError("RewardPage.totalCount is required but is missing or null")
         total_count: int
@@ -79,7 +81,13 @@ class RewardPage:
         _instance.items = items
         _instance.total_count = total_count
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -97,6 +105,14 @@ class RewardPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "items",
+        "totalCount",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

@@ -9,7 +9,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_timestamp
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_timestamp,
+)
 
 T = TypeVar("T", bound="RewardPageItem")
 
@@ -112,24 +117,24 @@ class RewardPageItem:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _id_raw = d.pop("id", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _id_raw = d.get("id")
         if _id_raw is None:
             raise ValueError("RewardPageItem.id is required but is missing or null")
         id: str
         id = _id_raw
 
-        _name_raw = d.pop("name", None)
+        _name_raw = d.get("name")
         if _name_raw is None:
             raise ValueError("RewardPageItem.name is required but is missing or null")
         name: str
         name = _name_raw
 
-        _created_at_raw = d.pop("createdAt", None)
+        _created_at_raw = d.get("createdAt")
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
             try:
-                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+                _created_at_dt = fromisoformat(_created_at_raw)
             except (TypeError, ValueError):
                 created_at = parse_timestamp(_created_at_raw)
             else:
@@ -137,11 +142,11 @@ class RewardPageItem:
                     _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-        _end_date_raw = d.pop("endDate", None)
+        _end_date_raw = d.get("endDate")
         end_date: datetime.datetime | str | None = None
         if _end_date_raw is not None:
             try:
-                _end_date_dt = datetime.datetime.fromisoformat(_end_date_raw)
+                _end_date_dt = fromisoformat(_end_date_raw)
             except (TypeError, ValueError):
                 end_date = parse_timestamp(_end_date_raw)
             else:
@@ -149,15 +154,15 @@ class RewardPageItem:
                     _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
                 )
 
-        loyalty_program_id = d.pop("loyaltyProgramId", None)
+        loyalty_program_id = d.get("loyaltyProgramId")
 
-        public_image = d.pop("publicImage", None)
+        public_image = d.get("publicImage")
 
-        _start_date_raw = d.pop("startDate", None)
+        _start_date_raw = d.get("startDate")
         start_date: datetime.datetime | str | None = None
         if _start_date_raw is not None:
             try:
-                _start_date_dt = datetime.datetime.fromisoformat(_start_date_raw)
+                _start_date_dt = fromisoformat(_start_date_raw)
             except (TypeError, ValueError):
                 start_date = parse_timestamp(_start_date_raw)
             else:
@@ -165,13 +170,13 @@ class RewardPageItem:
                     _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
                 )
 
-        state = d.pop("state", None)
+        state = d.get("state")
 
-        _updated_at_raw = d.pop("updatedAt", None)
+        _updated_at_raw = d.get("updatedAt")
         updated_at: datetime.datetime | str | None = None
         if _updated_at_raw is not None:
             try:
-                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+                _updated_at_dt = fromisoformat(_updated_at_raw)
             except (TypeError, ValueError):
                 updated_at = parse_timestamp(_updated_at_raw)
             else:
@@ -192,7 +197,13 @@ class RewardPageItem:
         _instance.state = state
         _instance.updated_at = updated_at
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -210,3 +221,18 @@ class RewardPageItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "id",
+        "name",
+        "createdAt",
+        "endDate",
+        "loyaltyProgramId",
+        "publicImage",
+        "startDate",
+        "state",
+        "updatedAt",
+    }
+)

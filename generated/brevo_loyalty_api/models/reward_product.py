@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="RewardProduct")
 
@@ -59,14 +61,14 @@ class RewardProduct:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        created_at = d.pop("createdAt", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        created_at = d.get("createdAt")
 
-        image_ref = d.pop("imageRef", None)
+        image_ref = d.get("imageRef")
 
-        product_id = d.pop("productId", None)
+        product_id = d.get("productId")
 
-        value = d.pop("value", None)
+        value = d.get("value")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -76,7 +78,13 @@ class RewardProduct:
         _instance.product_id = product_id
         _instance.value = value
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -94,3 +102,13 @@ class RewardProduct:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "createdAt",
+        "imageRef",
+        "productId",
+        "value",
+    }
+)

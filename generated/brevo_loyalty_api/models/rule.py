@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.rule_condition import RuleCondition
@@ -114,31 +116,31 @@ class Rule:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _condition_raw = d.pop("condition", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _condition_raw = d.get("condition")
         condition = (
             None if _condition_raw is None else RuleCondition.from_dict(_condition_raw)
         )
 
-        created_at = d.pop("createdAt", None)
+        created_at = d.get("createdAt")
 
-        description = d.pop("description", None)
+        description = d.get("description")
 
-        _event_raw = d.pop("event", None)
+        _event_raw = d.get("event")
         event = None if _event_raw is None else RuleEvent.from_dict(_event_raw)
 
-        is_internal = d.pop("isInternal", None)
+        is_internal = d.get("isInternal")
 
-        loyalty_program_id = d.pop("loyaltyProgramId", None)
+        loyalty_program_id = d.get("loyaltyProgramId")
 
-        loyalty_version_id = d.pop("loyaltyVersionId", None)
+        loyalty_version_id = d.get("loyaltyVersionId")
 
-        _meta_raw = d.pop("meta", None)
+        _meta_raw = d.get("meta")
         meta = None if _meta_raw is None else RuleMeta.from_dict(_meta_raw)
 
-        name = d.pop("name", None)
+        name = d.get("name")
 
-        _results_raw = d.pop("results", None)
+        _results_raw = d.get("results")
         results: list[RuleResult] | None = None
         if _results_raw is not None:
             if type(_results_raw) is not list:
@@ -149,11 +151,11 @@ class Rule:
                 RuleResult.from_dict(_i0) for _i0 in _results_raw if _i0 is not None
             ]
 
-        rule_id = d.pop("ruleId", None)
+        rule_id = d.get("ruleId")
 
-        rule_type = d.pop("ruleType", None)
+        rule_type = d.get("ruleType")
 
-        updated_at = d.pop("updatedAt", None)
+        updated_at = d.get("updatedAt")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -172,7 +174,13 @@ class Rule:
         _instance.rule_type = rule_type
         _instance.updated_at = updated_at
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -190,6 +198,25 @@ class Rule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "condition",
+        "createdAt",
+        "description",
+        "event",
+        "isInternal",
+        "loyaltyProgramId",
+        "loyaltyVersionId",
+        "meta",
+        "name",
+        "results",
+        "ruleId",
+        "ruleType",
+        "updatedAt",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.rule_value import RuleValue
@@ -77,8 +79,8 @@ class RuleCondition:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _and__raw = d.pop("and", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _and__raw = d.get("and")
         and_: list[RuleCondition | None] | None = None
         if _and__raw is not None:
             if type(_and__raw) is not list:
@@ -90,12 +92,12 @@ class RuleCondition:
                 for _i0 in _and__raw
             ]
 
-        _lhs_raw = d.pop("lhs", None)
+        _lhs_raw = d.get("lhs")
         lhs = None if _lhs_raw is None else RuleValue.from_dict(_lhs_raw)
 
-        op = d.pop("op", None)
+        op = d.get("op")
 
-        _or__raw = d.pop("or", None)
+        _or__raw = d.get("or")
         or_: list[RuleCondition | None] | None = None
         if _or__raw is not None:
             if type(_or__raw) is not list:
@@ -107,7 +109,7 @@ class RuleCondition:
                 for _i0 in _or__raw
             ]
 
-        _rhs_raw = d.pop("rhs", None)
+        _rhs_raw = d.get("rhs")
         rhs = None if _rhs_raw is None else RuleValue.from_dict(_rhs_raw)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
@@ -119,7 +121,13 @@ class RuleCondition:
         _instance.or_ = or_
         _instance.rhs = rhs
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -137,6 +145,17 @@ class RuleCondition:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "and",
+        "lhs",
+        "op",
+        "or",
+        "rhs",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="RuleEvent")
 
@@ -49,10 +51,10 @@ class RuleEvent:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        name = d.pop("name", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        name = d.get("name")
 
-        source = d.pop("source", None)
+        source = d.get("source")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -60,7 +62,13 @@ class RuleEvent:
         _instance.name = name
         _instance.source = source
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -78,3 +86,11 @@ class RuleEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "name",
+        "source",
+    }
+)

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="RuleNode")
 
@@ -86,8 +88,8 @@ class RuleNode:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _args_raw = d.pop("args", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _args_raw = d.get("args")
         args: list[RuleNode | None] | None = None
         if _args_raw is not None:
             if type(_args_raw) is not list:
@@ -98,7 +100,7 @@ class RuleNode:
                 None if _i0 is None else RuleNode.from_dict(_i0) for _i0 in _args_raw
             ]
 
-        _array_raw = d.pop("array", None)
+        _array_raw = d.get("array")
         array: list[RuleNode | None] | None = None
         if _array_raw is not None:
             if type(_array_raw) is not list:
@@ -109,17 +111,17 @@ class RuleNode:
                 None if _i0 is None else RuleNode.from_dict(_i0) for _i0 in _array_raw
             ]
 
-        boolean = d.pop("boolean", None)
+        boolean = d.get("boolean")
 
-        description = d.pop("description", None)
+        description = d.get("description")
 
-        float_ = d.pop("float", None)
+        float_ = d.get("float")
 
-        int_ = d.pop("int", None)
+        int_ = d.get("int")
 
-        op = d.pop("op", None)
+        op = d.get("op")
 
-        string = d.pop("string", None)
+        string = d.get("string")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -133,7 +135,13 @@ class RuleNode:
         _instance.op = op
         _instance.string = string
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -151,3 +159,17 @@ class RuleNode:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "args",
+        "array",
+        "boolean",
+        "description",
+        "float",
+        "int",
+        "op",
+        "string",
+    }
+)

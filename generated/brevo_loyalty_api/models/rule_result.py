@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.rule_result_parameter import RuleResultParameter
@@ -58,10 +60,10 @@ class RuleResult:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        action = d.pop("action", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        action = d.get("action")
 
-        _parameters_raw = d.pop("parameters", None)
+        _parameters_raw = d.get("parameters")
         parameters: list[RuleResultParameter] | None = None
         if _parameters_raw is not None:
             if type(_parameters_raw) is not list:
@@ -74,7 +76,7 @@ class RuleResult:
                 if _i0 is not None
             ]
 
-        service = d.pop("service", None)
+        service = d.get("service")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -83,7 +85,13 @@ class RuleResult:
         _instance.parameters = parameters
         _instance.service = service
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -101,6 +109,15 @@ class RuleResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "action",
+        "parameters",
+        "service",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

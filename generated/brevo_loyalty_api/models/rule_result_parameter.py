@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.rule_value import RuleValue
@@ -54,10 +56,10 @@ class RuleResultParameter:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        name = d.pop("name", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        name = d.get("name")
 
-        _value_raw = d.pop("value", None)
+        _value_raw = d.get("value")
         value = None if _value_raw is None else RuleValue.from_dict(_value_raw)
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
@@ -66,7 +68,13 @@ class RuleResultParameter:
         _instance.name = name
         _instance.value = value
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -84,6 +92,14 @@ class RuleResultParameter:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "name",
+        "value",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

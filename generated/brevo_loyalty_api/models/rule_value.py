@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 if TYPE_CHECKING:
     from ..models.rule_node import RuleNode
@@ -91,8 +93,8 @@ class RuleValue:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _array_raw = d.pop("array", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _array_raw = d.get("array")
         array: list[RuleValue | None] | None = None
         if _array_raw is not None:
             if type(_array_raw) is not list:
@@ -103,22 +105,22 @@ class RuleValue:
                 None if _i0 is None else RuleValue.from_dict(_i0) for _i0 in _array_raw
             ]
 
-        boolean = d.pop("boolean", None)
+        boolean = d.get("boolean")
 
-        contact_property = d.pop("contactProperty", None)
+        contact_property = d.get("contactProperty")
 
-        date = d.pop("date", None)
+        date = d.get("date")
 
-        event_property = d.pop("eventProperty", None)
+        event_property = d.get("eventProperty")
 
-        _expression_raw = d.pop("expression", None)
+        _expression_raw = d.get("expression")
         expression = (
             None if _expression_raw is None else RuleNode.from_dict(_expression_raw)
         )
 
-        number = d.pop("number", None)
+        number = d.get("number")
 
-        string = d.pop("string", None)
+        string = d.get("string")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -132,7 +134,13 @@ class RuleValue:
         _instance.number = number
         _instance.string = string
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -150,6 +158,20 @@ class RuleValue:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "array",
+        "boolean",
+        "contactProperty",
+        "date",
+        "eventProperty",
+        "expression",
+        "number",
+        "string",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).

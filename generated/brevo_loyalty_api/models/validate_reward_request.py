@@ -9,7 +9,9 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import model_repr
+from ..types import (
+    model_repr,
+)
 
 T = TypeVar("T", bound="ValidateRewardRequest")
 
@@ -72,23 +74,23 @@ class ValidateRewardRequest:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _attributed_reward_id_raw = d.pop("attributedRewardId", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _attributed_reward_id_raw = d.get("attributedRewardId")
         attributed_reward_id = (
             None
             if _attributed_reward_id_raw is None
             else UUID(_attributed_reward_id_raw)
         )
 
-        code = d.pop("code", None)
+        code = d.get("code")
 
-        contact_id = d.pop("contactId", None)
+        contact_id = d.get("contactId")
 
-        loyalty_subscription_id = d.pop("loyaltySubscriptionId", None)
+        loyalty_subscription_id = d.get("loyaltySubscriptionId")
 
-        point_of_sell_id = d.pop("pointOfSellId", None)
+        point_of_sell_id = d.get("pointOfSellId")
 
-        reward_id = d.pop("rewardId", None)
+        reward_id = d.get("rewardId")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -100,7 +102,13 @@ class ValidateRewardRequest:
         _instance.point_of_sell_id = point_of_sell_id
         _instance.reward_id = reward_id
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -118,3 +126,15 @@ class ValidateRewardRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "attributedRewardId",
+        "code",
+        "contactId",
+        "loyaltySubscriptionId",
+        "pointOfSellId",
+        "rewardId",
+    }
+)

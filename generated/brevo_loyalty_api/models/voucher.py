@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import format_datetime, model_repr, parse_timestamp
+from ..types import (
+    format_datetime,
+    fromisoformat,
+    model_repr,
+    parse_timestamp,
+)
 
 if TYPE_CHECKING:
     from ..models.voucher_meta import VoucherMeta
@@ -119,28 +124,28 @@ class Voucher:
             raise TypeError(
                 f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
             )
-        d = dict(src_dict)
-        _code_raw = d.pop("code", None)
+        d = src_dict  # read, never changed: the extra keys are copied out at the end
+        _code_raw = d.get("code")
         if _code_raw is None:
             raise ValueError("Voucher.code is required but is missing or null")
         code: str
         code = _code_raw
 
-        _id_raw = d.pop("id", None)
+        _id_raw = d.get("id")
         if _id_raw is None:
             raise ValueError("Voucher.id is required but is missing or null")
         id: str
         id = _id_raw
 
-        consumed_at = d.pop("consumedAt", None)
+        consumed_at = d.get("consumedAt")
 
-        contact_id = d.pop("contactId", None)
+        contact_id = d.get("contactId")
 
-        _created_at_raw = d.pop("createdAt", None)
+        _created_at_raw = d.get("createdAt")
         created_at: datetime.datetime | str | None = None
         if _created_at_raw is not None:
             try:
-                _created_at_dt = datetime.datetime.fromisoformat(_created_at_raw)
+                _created_at_dt = fromisoformat(_created_at_raw)
             except (TypeError, ValueError):
                 created_at = parse_timestamp(_created_at_raw)
             else:
@@ -148,13 +153,11 @@ class Voucher:
                     _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
                 )
 
-        _expiration_date_raw = d.pop("expirationDate", None)
+        _expiration_date_raw = d.get("expirationDate")
         expiration_date: datetime.datetime | str | None = None
         if _expiration_date_raw is not None:
             try:
-                _expiration_date_dt = datetime.datetime.fromisoformat(
-                    _expiration_date_raw
-                )
+                _expiration_date_dt = fromisoformat(_expiration_date_raw)
             except (TypeError, ValueError):
                 expiration_date = parse_timestamp(_expiration_date_raw)
             else:
@@ -164,18 +167,18 @@ class Voucher:
                     else _expiration_date_dt
                 )
 
-        loyalty_program_id = d.pop("loyaltyProgramId", None)
+        loyalty_program_id = d.get("loyaltyProgramId")
 
-        _meta_raw = d.pop("meta", None)
+        _meta_raw = d.get("meta")
         meta = None if _meta_raw is None else VoucherMeta.from_dict(_meta_raw)
 
-        reward_id = d.pop("rewardId", None)
+        reward_id = d.get("rewardId")
 
-        _updated_at_raw = d.pop("updatedAt", None)
+        _updated_at_raw = d.get("updatedAt")
         updated_at: datetime.datetime | str | None = None
         if _updated_at_raw is not None:
             try:
-                _updated_at_dt = datetime.datetime.fromisoformat(_updated_at_raw)
+                _updated_at_dt = fromisoformat(_updated_at_raw)
             except (TypeError, ValueError):
                 updated_at = parse_timestamp(_updated_at_raw)
             else:
@@ -183,7 +186,7 @@ class Voucher:
                     _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
                 )
 
-        value = d.pop("value", None)
+        value = d.get("value")
 
         # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
         # (the values were already built above; this is the hot path of every response).
@@ -200,7 +203,13 @@ class Voucher:
         _instance.updated_at = updated_at
         _instance.value = value
 
-        _instance.additional_properties = d
+        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
+        if d.keys() <= _JSON_NAMES:
+            _instance.additional_properties = {}
+        else:
+            _instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _JSON_NAMES
+            }
         return _instance
 
     @property
@@ -218,6 +227,23 @@ class Voucher:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_JSON_NAMES = frozenset(
+    {
+        "code",
+        "id",
+        "consumedAt",
+        "contactId",
+        "createdAt",
+        "expirationDate",
+        "loyaltyProgramId",
+        "meta",
+        "rewardId",
+        "updatedAt",
+        "value",
+    }
+)
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
