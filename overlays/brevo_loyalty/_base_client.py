@@ -269,8 +269,7 @@ class BaseClient:
         )
         # Method, path, query and JSON body, checked and encoded as the spec describes them.
         encoded = operation.encode(values)
-        names = {param.wire_name: param.python_name for param in operation.params}
-        check.url_length(self.base_url + encoded.path, encoded.query, names=names)
+        check.url_length(self.base_url + encoded.path, encoded.query, names=operation.python_names)
         return Prepared(operation, encoded, extra, effective, retries)
 
     def _build_request(
@@ -405,6 +404,8 @@ class BaseClient:
         )
 
     def _log_response(self, request: httpx.Request, status: int, started: float) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return  # every attempt passes here: skip building the arguments
         logger.debug(
             "%s %s -> %d in %.1f ms",
             request.method,

@@ -82,6 +82,7 @@ class Operation(Generic[T]):
         "pagination",
         "params",
         "path",
+        "python_names",
         "result",
         "success_statuses",
     )
@@ -104,6 +105,8 @@ class Operation(Generic[T]):
         self.method = method
         self.path = path
         self.params = tuple(params)
+        self.python_names = {param.wire_name: param.python_name for param in self.params}
+        """Wire name -> Python name, to name an argument in a message about the request."""
         self.idempotent = idempotent
         self.result = result
         self.success_statuses = tuple(success_statuses)
