@@ -5,12 +5,13 @@ Configuration, credentials, request building, the retry decision, response parsi
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, NamedTuple, Self, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar, cast
 
 import httpx
 
@@ -31,6 +32,7 @@ from ._exceptions import (
     status_error,
 )
 from ._operation import EncodedRequest, Operation
+from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -424,6 +426,13 @@ class BaseClient:
             method=request.method,
             url=str(request.url),
         )
+
+    def _result(self, operation: Operation[T], response: httpx.Response, retries_taken: int) -> T:
+        """The call's result: the parsed model, or (``with_raw_response``) an ``APIResponse``."""
+        if self._raw:
+            parser = functools.partial(self._parse, operation)
+            return cast(T, APIResponse(response, parser, retries_taken))
+        return self._parse(operation, response)
 
     def _parse(self, operation: Operation[T], response: httpx.Response) -> T:
         """The typed model of a success response; ResponseParseError if the body doesn't fit."""

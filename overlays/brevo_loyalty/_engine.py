@@ -9,7 +9,6 @@ in ``BaseClient``; the two engines differ only where one blocks and the other aw
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
@@ -198,10 +197,7 @@ class SyncEngine(BaseClient):
         """Check, send and parse one call of ``operation``."""
         prepared = self._prepare(operation, values, timeout, max_retries, extra_headers)
         response, retries_taken = self._send(prepared)
-        if self._raw:
-            parser = functools.partial(self._parse, operation)
-            return cast(T, APIResponse(response, parser, retries_taken))
-        return self._parse(operation, response)
+        return self._result(operation, response, retries_taken)
 
     def _paginate(
         self,
@@ -323,10 +319,7 @@ class AsyncEngine(BaseClient):
         """Check, send and parse one call of ``operation``."""
         prepared = self._prepare(operation, values, timeout, max_retries, extra_headers)
         response, retries_taken = await self._send(prepared)
-        if self._raw:
-            parser = functools.partial(self._parse, operation)
-            return cast(T, APIResponse(response, parser, retries_taken))
-        return self._parse(operation, response)
+        return self._result(operation, response, retries_taken)
 
     def _paginate(
         self,
