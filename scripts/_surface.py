@@ -48,6 +48,7 @@ class Param:
     default: Any = None
     maximum: int | None = None
     models: list[str] = field(default_factory=list)  # generated classes the annotation names
+    notes: list[str] = field(default_factory=list)  # what the spec constrains, for the docstring
 
     @property
     def doc(self) -> str:
@@ -55,8 +56,6 @@ class Param:
         parts = [self.description.strip().rstrip(".") or self.python_name.replace("_", " ")]
         parts.extend(self.notes)
         return ". ".join(parts) + "."
-
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -184,10 +183,10 @@ def _param(
             limits.append("in_path=True")
         if node.get("x-python-datetime") or fmt == "date-time":
             check, annotation = f"DateTimeText({', '.join(limits)})", "datetime | str"
+            received = "datetime"  # the sandbox reads it as an aware datetime
             notes.append("A timezone-aware ``datetime`` is sent as RFC 3339")
         else:
-            check, annotation = f"Text({', '.join(limits)})", "str"
-        received = "str"
+            check, annotation, received = f"Text({', '.join(limits)})", "str", "str"
     elif kind == "integer":
         limits = [f"format={fmt!r}"] if fmt in ("int32", "int64") else []
         low, high = schema.get("minimum"), schema.get("maximum")
@@ -358,15 +357,16 @@ def _example(spec: _Spec, node: Any, depth: int = 0) -> Any:
         return {
             name: _example(spec, properties[name], depth + 1) for name in schema.get("required", [])
         }
-    formats = {"uuid": "00000000-0000-4000-8000-000000000000", "date-time": "2025-01-01T00:00:00Z"}
-    samples = {"string": formats.get(schema.get("format", ""), "string"), "array": []}
+    if kind == "array":
+        return []
     if kind in ("integer", "number"):
         return max(0, schema.get("minimum", 0))
     if kind == "boolean":
         return False
     if kind == "null":
         return None
-    return samples.get(str(kind), "string")
+    formats = {"uuid": "00000000-0000-4000-8000-000000000000", "date-time": "2025-01-01T00:00:00Z"}
+    return formats.get(schema.get("format", ""), "x" * max(1, schema.get("minLength", 1)))
 
 
 def _pagination(

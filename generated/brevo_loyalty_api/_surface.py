@@ -190,7 +190,7 @@ CREATE_REWARD: Operation[CreatedReward] = Operation(
         200,
         201,
     ),
-    example={"id": "string", "name": "string"},
+    example={"id": "x", "name": "x"},
 )
 """POST ``/loyalty/offer/programs/{pid}/offers``: Create a reward."""
 
@@ -228,7 +228,7 @@ CREATE_VOUCHER: Operation[Voucher] = Operation(
             "loyalty_subscription_id",
         ),
     ),
-    example={"code": "string", "id": "string"},
+    example={"code": "x", "id": "x"},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/attribute``: Create a voucher."""
 
@@ -275,7 +275,7 @@ CREATE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
             "reward_id",
         ),
     ),
-    example={"id": "string"},
+    example={"id": "x"},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/redeem``: Create a redeem request."""
 
@@ -290,7 +290,7 @@ COMPLETE_REDEEM_REQUEST: Operation[RedeemTransaction] = Operation(
     idempotent=False,
     result=ModelRef("brevo_loyalty_api.models", "RedeemTransaction"),
     success_statuses=(200,),
-    example={"id": "string"},
+    example={"id": "x"},
 )
 """POST ``/loyalty/offer/programs/{pid}/rewards/redeem/{tid}/complete``: Complete a redeem request."""
 
@@ -341,7 +341,7 @@ GET_REWARD: Operation[Reward] = Operation(
     idempotent=True,
     result=ModelRef("brevo_loyalty_api.models", "Reward"),
     success_statuses=(200,),
-    example={"id": "string", "name": "string"},
+    example={"id": "x", "name": "x"},
 )
 """GET ``/loyalty/offer/programs/{pid}/rewards/{rid}``: Get reward information."""
 
@@ -535,7 +535,7 @@ if TYPE_CHECKING:
         contact_id: int
         loyalty_subscription_id: str
         code: str
-        expiration_date: str
+        expiration_date: datetime
         meta: dict[str, Any]
         value: float
 

@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, Self, TypeVar, cast
 import httpx
 
 from . import _body, _deadline, _pagination
+from . import _validation as check
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
@@ -77,13 +78,10 @@ def _page_values(
     operation: Operation[Any], values: tuple[object, ...], page_size: object
 ) -> Callable[[int], tuple[object, ...]]:
     """The call values of each page, checked once now (a bad argument fails before iterating)."""
-    from . import _validation as check
-
     paging = operation.pagination
     assert paging is not None
     check.integer("page_size", page_size, minimum=1, maximum=paging.max_page_size)
-    names = [param.python_name for param in operation.params]
-    limit, offset = names.index(paging.limit), names.index(paging.offset)
+    limit, offset = operation.position(paging.limit), operation.position(paging.offset)
 
     def at(position: int) -> tuple[object, ...]:
         page = list(values)

@@ -74,6 +74,8 @@ class Operation(Generic[T]):
     """One operation of the API: everything needed to check, send, retry and parse a call."""
 
     __slots__ = (
+        "_has_body",
+        "_one_of_positions",
         "example",
         "idempotent",
         "method",
@@ -111,6 +113,10 @@ class Operation(Generic[T]):
         self.result = result
         self.success_statuses = tuple(success_statuses)
         self.one_of = tuple(tuple(group) for group in one_of)
+        self._one_of_positions = tuple(
+            tuple(self.position(name) for name in group) for group in self.one_of
+        )
+        self._has_body = any(param.location == "body" for param in self.params)
         self.pagination = pagination
         self.example = example
         """The smallest schema-valid success body: what a fake answers when it has no rule."""
@@ -120,9 +126,13 @@ class Operation(Generic[T]):
 
     def param(self, python_name: str) -> Param:
         """The parameter called ``python_name``."""
-        for param in self.params:
+        return self.params[self.position(python_name)]
+
+    def position(self, python_name: str) -> int:
+        """Where ``python_name`` stands in ``params`` (and in the values ``encode`` takes)."""
+        for index, param in enumerate(self.params):
             if param.python_name == python_name:
-                return param
+                return index
         raise KeyError(f"{self.name} has no parameter {python_name!r}")
 
     def encode(self, values: Sequence[object]) -> EncodedRequest:
@@ -134,34 +144,24 @@ class Operation(Generic[T]):
         """
         path_values: dict[str, str] = {}
         query: dict[str, Any] = {}
-        body: dict[str, Any] | None = None
-        for group in self.one_of:
-            given = [values[self._index(name)] for name in group]
-            if all(value is None for value in given):
+        # An operation with body fields sends a JSON object, even when none of them is given.
+        body: dict[str, Any] | None = {} if self._has_body else None
+        for group, positions in zip(self.one_of, self._one_of_positions, strict=True):
+            if all(values[position] is None for position in positions):
                 raise ValueError(f"give at least one of {', '.join(group)}")
         for param, value in zip(self.params, values, strict=True):
             if value is None:
                 if param.required:
                     raise TypeError(f"{param.python_name} is required")
-                if param.location == "body" and body is None:
-                    body = {}
                 continue
             wire = param.check(param.python_name, value)
             if param.location == "path":
                 path_values[param.wire_name] = quote(str(wire), safe="")
             elif param.location == "query":
                 query[param.wire_name] = wire
-            else:
-                if body is None:
-                    body = {}
+            elif body is not None:
                 body[param.wire_name] = wire
         return EncodedRequest(self.method, self.path.format_map(path_values), query, body)
-
-    def _index(self, python_name: str) -> int:
-        for index, param in enumerate(self.params):
-            if param.python_name == python_name:
-                return index
-        raise KeyError(python_name)
 
 
 class EncodedRequest(NamedTuple):

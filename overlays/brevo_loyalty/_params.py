@@ -11,7 +11,7 @@ that names the parameter.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -65,17 +65,11 @@ class Text(Check):
         self.in_path = in_path
 
     def __call__(self, name: str, value: object) -> str:
-        if self.in_path:
-            text = check.identifier(name, value)
-        else:
-            limit = self.max_length or check.MAX_TEXT_LENGTH
-            text = check.text(name, value, max_length=limit, allow_empty=self.min_length == 0)
+        text = check.identifier(name, value) if self.in_path else value
+        limit = self.max_length or check.MAX_TEXT_LENGTH
+        text = check.text(name, text, max_length=limit, allow_empty=self.min_length == 0)
         if len(text) < self.min_length:
             raise ValueError(f"{name} must be at least {self.min_length} characters, got {text!r}")
-        if self.max_length is not None and len(text) > self.max_length:
-            raise ValueError(
-                f"{name} must be at most {self.max_length} characters, got {len(text)}"
-            )
         return text
 
 
@@ -88,6 +82,19 @@ class DateTimeText(Text):
         if isinstance(value, datetime):
             return check.aware_datetime(name, value).isoformat()
         return super().__call__(name, value)
+
+    def from_wire(self, name: str, value: object) -> datetime:
+        text = super().__call__(name, value)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            from dateutil.parser import isoparse  # only for what fromisoformat cannot read
+
+            try:
+                moment = isoparse(text)
+            except (ValueError, OverflowError):
+                raise ValueError(f"{name} must be an RFC 3339 date-time") from None
+        return check.aware_datetime(name, moment)
 
 
 class Integer(Check):
@@ -216,8 +223,3 @@ class CsvList(Check):
             raise ValueError(f"{name} is required")
         items = value.split(",")
         return [str(self.item.from_wire(f"{name}[{i}]", item)) for i, item in enumerate(items)]
-
-
-def given(values: Mapping[str, object]) -> dict[str, object]:
-    """The entries of ``values`` that are not ``None``."""
-    return {name: value for name, value in values.items() if value is not None}

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from brevo_loyalty_api._surface import OPERATIONS
 
+from .. import _validation as check
 from .._operation import Operation
 from . import _rules
 from ._state import ApiProblem, World
@@ -29,9 +30,6 @@ from ._state import ApiProblem, World
 Json = dict[str, Any]
 BASE_PATH = "/v3"
 """Every route lives under this path (the spec's server is ``https://api.brevo.com/v3``)."""
-
-MAX_JSON_DEPTH = 64
-"""Deeper request bodies are refused (422): no field of the spec nests anywhere near this."""
 
 
 @dataclass(frozen=True)
@@ -69,21 +67,6 @@ _ROUTES = sorted(
 )
 
 
-def _depth(value: object, limit: int) -> int:
-    """How deep ``value`` nests, counting no further than ``limit + 1``."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if level > limit:
-            return level
-        deepest = max(deepest, level)
-        children = (
-            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        )
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 def _body(raw: bytes) -> Json:
     """The request's JSON object (400 when it is not one, as the API answers)."""
     try:
@@ -92,8 +75,10 @@ def _body(raw: bytes) -> Json:
         data = None
     if not isinstance(data, dict):
         raise ApiProblem(400, "bad_request", "Parsing error: unmarshal json")
-    if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise ApiProblem(422, "invalid_parameter", "the body nests too deeply")
+    try:
+        check.json_value("body", data)  # the client's own check: depth, NaN, cycles
+    except ValueError as exc:
+        raise ApiProblem(422, "invalid_parameter", str(exc)) from None
     return data
 
 

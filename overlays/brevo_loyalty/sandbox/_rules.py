@@ -15,7 +15,7 @@ from brevo_loyalty_api import _surface as surface
 from brevo_loyalty_api import models
 
 from . import _wire
-from ._state import ApiProblem, Program, World
+from ._state import Program, World
 
 PROGRAM = "program_id"
 """The argument naming the loyalty program every operation works in."""
@@ -63,14 +63,13 @@ def create_voucher(
     world: World, program: Program, args: surface.CreateVoucherReceived
 ) -> models.Voucher:
     """A voucher attributed to a contact or subscription."""
-    expiration = args.get("expiration_date")
     voucher = world.attribute(
         program.id,
         reward_id=args["reward_id"],
         contact_id=args.get("contact_id"),
         subscription_id=args.get("loyalty_subscription_id"),
         code=args.get("code"),
-        expiration_date=None if expiration is None else _moment("expirationDate", expiration),
+        expiration_date=args.get("expiration_date"),
         meta=args.get("meta"),
         value=args.get("value"),
     )
@@ -151,20 +150,6 @@ def list_contact_vouchers(
         contact_rewards=[_wire.contact_voucher(v) for v in vouchers],
         count=total,
     )
-
-
-def _moment(name: str, value: str) -> Any:
-    from datetime import UTC
-
-    from dateutil.parser import isoparse
-
-    try:
-        moment = isoparse(value)
-    except (ValueError, OverflowError):
-        raise ApiProblem(
-            422, "invalid_parameter", f"{name} must be an RFC 3339 date-time"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 RULES: dict[str, Rule] = {
