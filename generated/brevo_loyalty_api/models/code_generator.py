@@ -77,52 +77,7 @@ class CodeGenerator:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        created_at = d.get("createdAt")
-
-        description = d.get("description")
-
-        id = d.get("id")
-
-        name = d.get("name")
-
-        pattern = d.get("pattern")
-
-        _updated_at_raw = d.get("updatedAt")
-        updated_at: datetime.datetime | str | None = None
-        if _updated_at_raw is not None:
-            try:
-                _updated_at_dt = fromisoformat(_updated_at_raw)
-            except (TypeError, ValueError):
-                updated_at = parse_timestamp(_updated_at_raw)
-            else:
-                updated_at = (
-                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
-                )
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.created_at = created_at
-        _instance.description = description
-        _instance.id = id
-        _instance.name = name
-        _instance.pattern = pattern
-        _instance.updated_at = updated_at
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _code_generator_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -141,7 +96,43 @@ class CodeGenerator:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _code_generator_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _instance.created_at = d.get("createdAt")
+    _instance.description = d.get("description")
+    _instance.id = d.get("id")
+    _instance.name = d.get("name")
+    _instance.pattern = d.get("pattern")
+    _updated_at_raw = d.get("updatedAt")
+    updated_at: datetime.datetime | str | None = None
+    if _updated_at_raw is not None:
+        try:
+            _updated_at_dt = fromisoformat(_updated_at_raw)
+        except (TypeError, ValueError):
+            updated_at = parse_timestamp(_updated_at_raw)
+        else:
+            updated_at = (
+                _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
+            )
+
+    _instance.updated_at = updated_at
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "createdAt",
         "description",
@@ -151,3 +142,5 @@ _JSON_NAMES = frozenset(
         "updatedAt",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__

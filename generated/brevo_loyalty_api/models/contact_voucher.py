@@ -91,63 +91,7 @@ class ContactVoucher:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _code_raw = d.get("code")
-        if _code_raw is None:
-            raise ValueError("ContactVoucher.code is required but is missing or null")
-        code: str
-        code = _code_raw
-
-        _id_raw = d.get("id")
-        if _id_raw is None:
-            raise ValueError("ContactVoucher.id is required but is missing or null")
-        id: str
-        id = _id_raw
-
-        consumed_at = d.get("consumedAt")
-
-        created_at = d.get("createdAt")
-
-        expiration_date = d.get("expirationDate")
-
-        _meta_raw = d.get("meta")
-        meta = None if _meta_raw is None else ContactVoucherMeta.from_dict(_meta_raw)
-
-        reward_id = d.get("rewardId")
-
-        unit = d.get("unit")
-
-        updated_at = d.get("updatedAt")
-
-        value = d.get("value")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.code = code
-        _instance.id = id
-        _instance.consumed_at = consumed_at
-        _instance.created_at = created_at
-        _instance.expiration_date = expiration_date
-        _instance.meta = meta
-        _instance.reward_id = reward_id
-        _instance.unit = unit
-        _instance.updated_at = updated_at
-        _instance.value = value
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _contact_voucher_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -166,7 +110,46 @@ class ContactVoucher:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _contact_voucher_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _code_raw = d.get("code")
+    if _code_raw is None:
+        raise ValueError("ContactVoucher.code is required but is missing or null")
+    _instance.code = _code_raw
+    _id_raw = d.get("id")
+    if _id_raw is None:
+        raise ValueError("ContactVoucher.id is required but is missing or null")
+    _instance.id = _id_raw
+    _instance.consumed_at = d.get("consumedAt")
+    _instance.created_at = d.get("createdAt")
+    _instance.expiration_date = d.get("expirationDate")
+    _meta_raw = d.get("meta")
+    _instance.meta = (
+        None
+        if _meta_raw is None
+        else _contact_voucher_meta_from_json(_meta_raw, ContactVoucherMeta)
+    )
+    _instance.reward_id = d.get("rewardId")
+    _instance.unit = d.get("unit")
+    _instance.updated_at = d.get("updatedAt")
+    _instance.value = d.get("value")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "code",
         "id",
@@ -180,7 +163,12 @@ _JSON_NAMES = frozenset(
         "value",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.contact_voucher_meta import ContactVoucherMeta  # noqa: E402
+from ..models.contact_voucher_meta import (
+    ContactVoucherMeta,  # noqa: E402
+    _contact_voucher_meta_from_json,  # noqa: E402
+)

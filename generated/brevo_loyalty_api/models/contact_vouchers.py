@@ -64,58 +64,7 @@ class ContactVouchers:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        if "contactRewards" not in d:
-            raise ValueError(
-                "ContactVouchers.contactRewards is required but is missing"
-            )
-        _contact_rewards_raw = d["contactRewards"]
-        contact_rewards: list[ContactVoucher] = []
-        if _contact_rewards_raw is not None:
-            if type(_contact_rewards_raw) is not list:
-                raise TypeError(
-                    f"ContactVouchers.contactRewards expects a JSON array, got {type(_contact_rewards_raw).__name__}"
-                )
-            contact_rewards = [
-                ContactVoucher.from_dict(_i0)
-                for _i0 in _contact_rewards_raw
-                if _i0 is not None
-            ]
-
-        _count_raw = d.get("count")
-        if _count_raw is None:
-            raise ValueError("ContactVouchers.count is required but is missing or null")
-        count: int
-        count = _count_raw
-
-        contact_id = d.get("contactId")
-
-        loyalty_program_id = d.get("loyaltyProgramId")
-
-        loyalty_subscription_id = d.get("loyaltySubscriptionId")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.contact_rewards = contact_rewards
-        _instance.count = count
-        _instance.contact_id = contact_id
-        _instance.loyalty_program_id = loyalty_program_id
-        _instance.loyalty_subscription_id = loyalty_subscription_id
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _contact_vouchers_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -134,7 +83,50 @@ class ContactVouchers:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _contact_vouchers_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    if "contactRewards" not in d:
+        raise ValueError("ContactVouchers.contactRewards is required but is missing")
+    _contact_rewards_raw = d["contactRewards"]
+    contact_rewards: list[ContactVoucher] = []
+    if _contact_rewards_raw is not None:
+        if type(_contact_rewards_raw) is not list:
+            raise TypeError(
+                f"ContactVouchers.contactRewards expects a JSON array, got {type(_contact_rewards_raw).__name__}"
+            )
+        _contact_rewards_items: list[ContactVoucher] = []
+        for _i0 in _contact_rewards_raw:
+            if _i0 is not None:
+                _contact_rewards_items.append(
+                    _contact_voucher_from_json(_i0, ContactVoucher)
+                )
+        contact_rewards = _contact_rewards_items
+
+    _instance.contact_rewards = contact_rewards
+    _count_raw = d.get("count")
+    if _count_raw is None:
+        raise ValueError("ContactVouchers.count is required but is missing or null")
+    _instance.count = _count_raw
+    _instance.contact_id = d.get("contactId")
+    _instance.loyalty_program_id = d.get("loyaltyProgramId")
+    _instance.loyalty_subscription_id = d.get("loyaltySubscriptionId")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "contactRewards",
         "count",
@@ -143,7 +135,12 @@ _JSON_NAMES = frozenset(
         "loyaltySubscriptionId",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.contact_voucher import ContactVoucher  # noqa: E402
+from ..models.contact_voucher import (
+    ContactVoucher,  # noqa: E402
+    _contact_voucher_from_json,  # noqa: E402
+)

@@ -59,42 +59,7 @@ class CreateRewardRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _name_raw = d.get("name")
-        if _name_raw is None:
-            raise ValueError(
-                "CreateRewardRequest.name is required but is missing or null"
-            )
-        name: str
-        name = _name_raw
-
-        public_description = d.get("publicDescription")
-
-        public_image = d.get("publicImage")
-
-        public_name = d.get("publicName")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.name = name
-        _instance.public_description = public_description
-        _instance.public_image = public_image
-        _instance.public_name = public_name
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _create_reward_request_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -113,7 +78,32 @@ class CreateRewardRequest:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _create_reward_request_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _name_raw = d.get("name")
+    if _name_raw is None:
+        raise ValueError("CreateRewardRequest.name is required but is missing or null")
+    _instance.name = _name_raw
+    _instance.public_description = d.get("publicDescription")
+    _instance.public_image = d.get("publicImage")
+    _instance.public_name = d.get("publicName")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "name",
         "publicDescription",
@@ -121,3 +111,5 @@ _JSON_NAMES = frozenset(
         "publicName",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__

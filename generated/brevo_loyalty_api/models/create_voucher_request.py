@@ -90,62 +90,7 @@ class CreateVoucherRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _reward_id_raw = d.get("rewardId")
-        if _reward_id_raw is None:
-            raise ValueError(
-                "CreateVoucherRequest.rewardId is required but is missing or null"
-            )
-        reward_id: UUID
-        reward_id = UUID(_reward_id_raw)
-
-        contact_id = d.get("contactId")
-
-        loyalty_subscription_id = d.get("loyaltySubscriptionId")
-
-        code = d.get("code")
-
-        _expiration_date_raw = d.get("expirationDate")
-        expiration_date: datetime.datetime | None = None
-        if _expiration_date_raw is not None:
-            try:
-                expiration_date = fromisoformat(_expiration_date_raw)
-            except ValueError:
-                expiration_date = parse_datetime(
-                    _expiration_date_raw, "CreateVoucherRequest.expirationDate"
-                )
-
-        _meta_raw = d.get("meta")
-        meta = (
-            None if _meta_raw is None else CreateVoucherRequestMeta.from_dict(_meta_raw)
-        )
-
-        value = d.get("value")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.reward_id = reward_id
-        _instance.contact_id = contact_id
-        _instance.loyalty_subscription_id = loyalty_subscription_id
-        _instance.code = code
-        _instance.expiration_date = expiration_date
-        _instance.meta = meta
-        _instance.value = value
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _create_voucher_request_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -164,7 +109,55 @@ class CreateVoucherRequest:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _create_voucher_request_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _reward_id_raw = d.get("rewardId")
+    if _reward_id_raw is None:
+        raise ValueError(
+            "CreateVoucherRequest.rewardId is required but is missing or null"
+        )
+    reward_id: UUID
+    reward_id = UUID(_reward_id_raw)
+
+    _instance.reward_id = reward_id
+    _instance.contact_id = d.get("contactId")
+    _instance.loyalty_subscription_id = d.get("loyaltySubscriptionId")
+    _instance.code = d.get("code")
+    _expiration_date_raw = d.get("expirationDate")
+    expiration_date: datetime.datetime | None = None
+    if _expiration_date_raw is not None:
+        try:
+            expiration_date = fromisoformat(_expiration_date_raw)
+        except ValueError:
+            expiration_date = parse_datetime(
+                _expiration_date_raw, "CreateVoucherRequest.expirationDate"
+            )
+
+    _instance.expiration_date = expiration_date
+    _meta_raw = d.get("meta")
+    _instance.meta = (
+        None
+        if _meta_raw is None
+        else _create_voucher_request_meta_from_json(_meta_raw, CreateVoucherRequestMeta)
+    )
+    _instance.value = d.get("value")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "rewardId",
         "contactId",
@@ -175,7 +168,12 @@ _JSON_NAMES = frozenset(
         "value",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.create_voucher_request_meta import CreateVoucherRequestMeta  # noqa: E402
+from ..models.create_voucher_request_meta import (
+    CreateVoucherRequestMeta,  # noqa: E402
+    _create_voucher_request_meta_from_json,  # noqa: E402
+)

@@ -87,66 +87,7 @@ class CreatedReward:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _id_raw = d.get("id")
-        if _id_raw is None:
-            raise ValueError("CreatedReward.id is required but is missing or null")
-        id: str
-        id = _id_raw
-
-        _name_raw = d.get("name")
-        if _name_raw is None:
-            raise ValueError("CreatedReward.name is required but is missing or null")
-        name: str
-        name = _name_raw
-
-        _created_at_raw = d.get("createdAt")
-        created_at: datetime.datetime | str | None = None
-        if _created_at_raw is not None:
-            try:
-                _created_at_dt = fromisoformat(_created_at_raw)
-            except (TypeError, ValueError):
-                created_at = parse_timestamp(_created_at_raw)
-            else:
-                created_at = (
-                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
-                )
-
-        loyalty_program_id = d.get("loyaltyProgramId")
-
-        public_description = d.get("publicDescription")
-
-        public_image = d.get("publicImage")
-
-        public_name = d.get("publicName")
-
-        updated_at = d.get("updatedAt")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.id = id
-        _instance.name = name
-        _instance.created_at = created_at
-        _instance.loyalty_program_id = loyalty_program_id
-        _instance.public_description = public_description
-        _instance.public_image = public_image
-        _instance.public_name = public_name
-        _instance.updated_at = updated_at
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _created_reward_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -165,7 +106,51 @@ class CreatedReward:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _created_reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _id_raw = d.get("id")
+    if _id_raw is None:
+        raise ValueError("CreatedReward.id is required but is missing or null")
+    _instance.id = _id_raw
+    _name_raw = d.get("name")
+    if _name_raw is None:
+        raise ValueError("CreatedReward.name is required but is missing or null")
+    _instance.name = _name_raw
+    _created_at_raw = d.get("createdAt")
+    created_at: datetime.datetime | str | None = None
+    if _created_at_raw is not None:
+        try:
+            _created_at_dt = fromisoformat(_created_at_raw)
+        except (TypeError, ValueError):
+            created_at = parse_timestamp(_created_at_raw)
+        else:
+            created_at = (
+                _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
+            )
+
+    _instance.created_at = created_at
+    _instance.loyalty_program_id = d.get("loyaltyProgramId")
+    _instance.public_description = d.get("publicDescription")
+    _instance.public_image = d.get("publicImage")
+    _instance.public_name = d.get("publicName")
+    _instance.updated_at = d.get("updatedAt")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "id",
         "name",
@@ -177,3 +162,5 @@ _JSON_NAMES = frozenset(
         "updatedAt",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__

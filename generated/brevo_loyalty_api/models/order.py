@@ -113,94 +113,7 @@ class Order:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        amount = d.get("amount")
-
-        _billing_raw = d.get("billing")
-        billing = None if _billing_raw is None else OrderBilling.from_dict(_billing_raw)
-
-        contact_id = d.get("contact_id")
-
-        _coupons_raw = d.get("coupons")
-        coupons: list[str] | None = None
-        if _coupons_raw is not None:
-            if type(_coupons_raw) is not list:
-                raise TypeError(
-                    f"Order.coupons expects a JSON array, got {type(_coupons_raw).__name__}"
-                )
-            coupons = [_i0 for _i0 in _coupons_raw if _i0 is not None]
-
-        _created_at_raw = d.get("createdAt")
-        created_at: datetime.datetime | None = None
-        if _created_at_raw is not None:
-            try:
-                created_at = fromisoformat(_created_at_raw)
-            except ValueError:
-                created_at = parse_datetime(_created_at_raw, "Order.createdAt")
-
-        email = d.get("email")
-
-        id = d.get("id")
-
-        _identifiers_raw = d.get("identifiers")
-        identifiers = (
-            None
-            if _identifiers_raw is None
-            else OrderIdentifiers.from_dict(_identifiers_raw)
-        )
-
-        _products_raw = d.get("products")
-        products: list[OrderProduct] | None = None
-        if _products_raw is not None:
-            if type(_products_raw) is not list:
-                raise TypeError(
-                    f"Order.products expects a JSON array, got {type(_products_raw).__name__}"
-                )
-            products = [
-                OrderProduct.from_dict(_i0) for _i0 in _products_raw if _i0 is not None
-            ]
-
-        status = d.get("status")
-
-        store_id = d.get("storeId")
-
-        _updated_at_raw = d.get("updatedAt")
-        updated_at: datetime.datetime | None = None
-        if _updated_at_raw is not None:
-            try:
-                updated_at = fromisoformat(_updated_at_raw)
-            except ValueError:
-                updated_at = parse_datetime(_updated_at_raw, "Order.updatedAt")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.amount = amount
-        _instance.billing = billing
-        _instance.contact_id = contact_id
-        _instance.coupons = coupons
-        _instance.created_at = created_at
-        _instance.email = email
-        _instance.id = id
-        _instance.identifiers = identifiers
-        _instance.products = products
-        _instance.status = status
-        _instance.store_id = store_id
-        _instance.updated_at = updated_at
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _order_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -219,7 +132,89 @@ class Order:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _order_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _instance.amount = d.get("amount")
+    _billing_raw = d.get("billing")
+    _instance.billing = (
+        None
+        if _billing_raw is None
+        else _order_billing_from_json(_billing_raw, OrderBilling)
+    )
+    _instance.contact_id = d.get("contact_id")
+    _coupons_raw = d.get("coupons")
+    coupons: list[str] | None = None
+    if _coupons_raw is not None:
+        if type(_coupons_raw) is not list:
+            raise TypeError(
+                f"Order.coupons expects a JSON array, got {type(_coupons_raw).__name__}"
+            )
+        _coupons_items: list[str] = []
+        for _i0 in _coupons_raw:
+            if _i0 is not None:
+                _coupons_items.append(_i0)
+        coupons = _coupons_items
+
+    _instance.coupons = coupons
+    _created_at_raw = d.get("createdAt")
+    created_at: datetime.datetime | None = None
+    if _created_at_raw is not None:
+        try:
+            created_at = fromisoformat(_created_at_raw)
+        except ValueError:
+            created_at = parse_datetime(_created_at_raw, "Order.createdAt")
+
+    _instance.created_at = created_at
+    _instance.email = d.get("email")
+    _instance.id = d.get("id")
+    _identifiers_raw = d.get("identifiers")
+    _instance.identifiers = (
+        None
+        if _identifiers_raw is None
+        else _order_identifiers_from_json(_identifiers_raw, OrderIdentifiers)
+    )
+    _products_raw = d.get("products")
+    products: list[OrderProduct] | None = None
+    if _products_raw is not None:
+        if type(_products_raw) is not list:
+            raise TypeError(
+                f"Order.products expects a JSON array, got {type(_products_raw).__name__}"
+            )
+        _products_items: list[OrderProduct] = []
+        for _i0 in _products_raw:
+            if _i0 is not None:
+                _products_items.append(_order_product_from_json(_i0, OrderProduct))
+        products = _products_items
+
+    _instance.products = products
+    _instance.status = d.get("status")
+    _instance.store_id = d.get("storeId")
+    _updated_at_raw = d.get("updatedAt")
+    updated_at: datetime.datetime | None = None
+    if _updated_at_raw is not None:
+        try:
+            updated_at = fromisoformat(_updated_at_raw)
+        except ValueError:
+            updated_at = parse_datetime(_updated_at_raw, "Order.updatedAt")
+
+    _instance.updated_at = updated_at
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "amount",
         "billing",
@@ -235,9 +230,20 @@ _JSON_NAMES = frozenset(
         "updatedAt",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.order_billing import OrderBilling  # noqa: E402
-from ..models.order_identifiers import OrderIdentifiers  # noqa: E402
-from ..models.order_product import OrderProduct  # noqa: E402
+from ..models.order_billing import (
+    OrderBilling,  # noqa: E402
+    _order_billing_from_json,  # noqa: E402
+)
+from ..models.order_identifiers import (
+    OrderIdentifiers,  # noqa: E402
+    _order_identifiers_from_json,  # noqa: E402
+)
+from ..models.order_product import (
+    OrderProduct,  # noqa: E402
+    _order_product_from_json,  # noqa: E402
+)

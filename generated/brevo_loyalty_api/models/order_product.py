@@ -61,46 +61,7 @@ class OrderProduct:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _category_raw = d.get("category")
-        category: list[str] | None = None
-        if _category_raw is not None:
-            if type(_category_raw) is not list:
-                raise TypeError(
-                    f"OrderProduct.category expects a JSON array, got {type(_category_raw).__name__}"
-                )
-            category = [_i0 for _i0 in _category_raw if _i0 is not None]
-
-        price = d.get("price")
-
-        product_id = d.get("productId")
-
-        quantity = d.get("quantity")
-
-        variant_id = d.get("variantId")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.category = category
-        _instance.price = price
-        _instance.product_id = product_id
-        _instance.quantity = quantity
-        _instance.variant_id = variant_id
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _order_product_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -119,7 +80,43 @@ class OrderProduct:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _order_product_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _category_raw = d.get("category")
+    category: list[str] | None = None
+    if _category_raw is not None:
+        if type(_category_raw) is not list:
+            raise TypeError(
+                f"OrderProduct.category expects a JSON array, got {type(_category_raw).__name__}"
+            )
+        _category_items: list[str] = []
+        for _i0 in _category_raw:
+            if _i0 is not None:
+                _category_items.append(_i0)
+        category = _category_items
+
+    _instance.category = category
+    _instance.price = d.get("price")
+    _instance.product_id = d.get("productId")
+    _instance.quantity = d.get("quantity")
+    _instance.variant_id = d.get("variantId")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "category",
         "price",
@@ -128,3 +125,5 @@ _JSON_NAMES = frozenset(
         "variantId",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__

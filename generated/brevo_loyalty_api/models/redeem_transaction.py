@@ -154,137 +154,7 @@ class RedeemTransaction:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _id_raw = d.get("id")
-        if _id_raw is None:
-            raise ValueError("RedeemTransaction.id is required but is missing or null")
-        id: str
-        id = _id_raw
-
-        _cancelled_at_raw = d.get("cancelledAt")
-        cancelled_at: datetime.datetime | str | None = None
-        if _cancelled_at_raw is not None:
-            try:
-                _cancelled_at_dt = fromisoformat(_cancelled_at_raw)
-            except (TypeError, ValueError):
-                cancelled_at = parse_timestamp(_cancelled_at_raw)
-            else:
-                cancelled_at = (
-                    _cancelled_at_raw
-                    if _cancelled_at_dt.tzinfo is None
-                    else _cancelled_at_dt
-                )
-
-        _completed_at_raw = d.get("completedAt")
-        completed_at: datetime.datetime | str | None = None
-        if _completed_at_raw is not None:
-            try:
-                _completed_at_dt = fromisoformat(_completed_at_raw)
-            except (TypeError, ValueError):
-                completed_at = parse_timestamp(_completed_at_raw)
-            else:
-                completed_at = (
-                    _completed_at_raw
-                    if _completed_at_dt.tzinfo is None
-                    else _completed_at_dt
-                )
-
-        contact_id = d.get("contactId")
-
-        _created_at_raw = d.get("createdAt")
-        created_at: datetime.datetime | str | None = None
-        if _created_at_raw is not None:
-            try:
-                _created_at_dt = fromisoformat(_created_at_raw)
-            except (TypeError, ValueError):
-                created_at = parse_timestamp(_created_at_raw)
-            else:
-                created_at = (
-                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
-                )
-
-        debit_transaction_id = d.get("debitTransactionId")
-
-        _expires_at_raw = d.get("expiresAt")
-        expires_at: datetime.datetime | str | None = None
-        if _expires_at_raw is not None:
-            try:
-                _expires_at_dt = fromisoformat(_expires_at_raw)
-            except (TypeError, ValueError):
-                expires_at = parse_timestamp(_expires_at_raw)
-            else:
-                expires_at = (
-                    _expires_at_raw if _expires_at_dt.tzinfo is None else _expires_at_dt
-                )
-
-        loyalty_program_id = d.get("loyaltyProgramId")
-
-        _meta_raw = d.get("meta")
-        meta = None if _meta_raw is None else RedeemTransactionMeta.from_dict(_meta_raw)
-
-        reject_reason = d.get("rejectReason")
-
-        _rejected_at_raw = d.get("rejectedAt")
-        rejected_at: datetime.datetime | str | None = None
-        if _rejected_at_raw is not None:
-            try:
-                _rejected_at_dt = fromisoformat(_rejected_at_raw)
-            except (TypeError, ValueError):
-                rejected_at = parse_timestamp(_rejected_at_raw)
-            else:
-                rejected_at = (
-                    _rejected_at_raw
-                    if _rejected_at_dt.tzinfo is None
-                    else _rejected_at_dt
-                )
-
-        reward_attribution_id = d.get("rewardAttributionId")
-
-        status = d.get("status")
-
-        _updated_at_raw = d.get("updatedAt")
-        updated_at: datetime.datetime | str | None = None
-        if _updated_at_raw is not None:
-            try:
-                _updated_at_dt = fromisoformat(_updated_at_raw)
-            except (TypeError, ValueError):
-                updated_at = parse_timestamp(_updated_at_raw)
-            else:
-                updated_at = (
-                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
-                )
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.id = id
-        _instance.cancelled_at = cancelled_at
-        _instance.completed_at = completed_at
-        _instance.contact_id = contact_id
-        _instance.created_at = created_at
-        _instance.debit_transaction_id = debit_transaction_id
-        _instance.expires_at = expires_at
-        _instance.loyalty_program_id = loyalty_program_id
-        _instance.meta = meta
-        _instance.reject_reason = reject_reason
-        _instance.rejected_at = rejected_at
-        _instance.reward_attribution_id = reward_attribution_id
-        _instance.status = status
-        _instance.updated_at = updated_at
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _redeem_transaction_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -303,7 +173,123 @@ class RedeemTransaction:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _redeem_transaction_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _id_raw = d.get("id")
+    if _id_raw is None:
+        raise ValueError("RedeemTransaction.id is required but is missing or null")
+    _instance.id = _id_raw
+    _cancelled_at_raw = d.get("cancelledAt")
+    cancelled_at: datetime.datetime | str | None = None
+    if _cancelled_at_raw is not None:
+        try:
+            _cancelled_at_dt = fromisoformat(_cancelled_at_raw)
+        except (TypeError, ValueError):
+            cancelled_at = parse_timestamp(_cancelled_at_raw)
+        else:
+            cancelled_at = (
+                _cancelled_at_raw
+                if _cancelled_at_dt.tzinfo is None
+                else _cancelled_at_dt
+            )
+
+    _instance.cancelled_at = cancelled_at
+    _completed_at_raw = d.get("completedAt")
+    completed_at: datetime.datetime | str | None = None
+    if _completed_at_raw is not None:
+        try:
+            _completed_at_dt = fromisoformat(_completed_at_raw)
+        except (TypeError, ValueError):
+            completed_at = parse_timestamp(_completed_at_raw)
+        else:
+            completed_at = (
+                _completed_at_raw
+                if _completed_at_dt.tzinfo is None
+                else _completed_at_dt
+            )
+
+    _instance.completed_at = completed_at
+    _instance.contact_id = d.get("contactId")
+    _created_at_raw = d.get("createdAt")
+    created_at: datetime.datetime | str | None = None
+    if _created_at_raw is not None:
+        try:
+            _created_at_dt = fromisoformat(_created_at_raw)
+        except (TypeError, ValueError):
+            created_at = parse_timestamp(_created_at_raw)
+        else:
+            created_at = (
+                _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
+            )
+
+    _instance.created_at = created_at
+    _instance.debit_transaction_id = d.get("debitTransactionId")
+    _expires_at_raw = d.get("expiresAt")
+    expires_at: datetime.datetime | str | None = None
+    if _expires_at_raw is not None:
+        try:
+            _expires_at_dt = fromisoformat(_expires_at_raw)
+        except (TypeError, ValueError):
+            expires_at = parse_timestamp(_expires_at_raw)
+        else:
+            expires_at = (
+                _expires_at_raw if _expires_at_dt.tzinfo is None else _expires_at_dt
+            )
+
+    _instance.expires_at = expires_at
+    _instance.loyalty_program_id = d.get("loyaltyProgramId")
+    _meta_raw = d.get("meta")
+    _instance.meta = (
+        None
+        if _meta_raw is None
+        else _redeem_transaction_meta_from_json(_meta_raw, RedeemTransactionMeta)
+    )
+    _instance.reject_reason = d.get("rejectReason")
+    _rejected_at_raw = d.get("rejectedAt")
+    rejected_at: datetime.datetime | str | None = None
+    if _rejected_at_raw is not None:
+        try:
+            _rejected_at_dt = fromisoformat(_rejected_at_raw)
+        except (TypeError, ValueError):
+            rejected_at = parse_timestamp(_rejected_at_raw)
+        else:
+            rejected_at = (
+                _rejected_at_raw if _rejected_at_dt.tzinfo is None else _rejected_at_dt
+            )
+
+    _instance.rejected_at = rejected_at
+    _instance.reward_attribution_id = d.get("rewardAttributionId")
+    _instance.status = d.get("status")
+    _updated_at_raw = d.get("updatedAt")
+    updated_at: datetime.datetime | str | None = None
+    if _updated_at_raw is not None:
+        try:
+            _updated_at_dt = fromisoformat(_updated_at_raw)
+        except (TypeError, ValueError):
+            updated_at = parse_timestamp(_updated_at_raw)
+        else:
+            updated_at = (
+                _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
+            )
+
+    _instance.updated_at = updated_at
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "id",
         "cancelledAt",
@@ -321,7 +307,12 @@ _JSON_NAMES = frozenset(
         "updatedAt",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.redeem_transaction_meta import RedeemTransactionMeta  # noqa: E402
+from ..models.redeem_transaction_meta import (
+    RedeemTransactionMeta,  # noqa: E402
+    _redeem_transaction_meta_from_json,  # noqa: E402
+)

@@ -302,246 +302,7 @@ class Reward:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _id_raw = d.get("id")
-        if _id_raw is None:
-            raise ValueError("Reward.id is required but is missing or null")
-        id: str
-        id = _id_raw
-
-        _name_raw = d.get("name")
-        if _name_raw is None:
-            raise ValueError("Reward.name is required but is missing or null")
-        name: str
-        name = _name_raw
-
-        attribution_per_consumer = d.get("attributionPerConsumer")
-
-        balance_definition_id = d.get("balanceDefinitionId")
-
-        code = d.get("code")
-
-        code_count = d.get("codeCount")
-
-        code_generator_id = d.get("codeGeneratorId")
-
-        code_pool_id = d.get("codePoolId")
-
-        config = d.get("config")
-
-        _created_at_raw = d.get("createdAt")
-        created_at: datetime.datetime | str | None = None
-        if _created_at_raw is not None:
-            try:
-                _created_at_dt = fromisoformat(_created_at_raw)
-            except (TypeError, ValueError):
-                created_at = parse_timestamp(_created_at_raw)
-            else:
-                created_at = (
-                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
-                )
-
-        _disabled_at_raw = d.get("disabledAt")
-        disabled_at: datetime.datetime | str | None = None
-        if _disabled_at_raw is not None:
-            try:
-                _disabled_at_dt = fromisoformat(_disabled_at_raw)
-            except (TypeError, ValueError):
-                disabled_at = parse_timestamp(_disabled_at_raw)
-            else:
-                disabled_at = (
-                    _disabled_at_raw
-                    if _disabled_at_dt.tzinfo is None
-                    else _disabled_at_dt
-                )
-
-        _end_date_raw = d.get("endDate")
-        end_date: datetime.datetime | str | None = None
-        if _end_date_raw is not None:
-            try:
-                _end_date_dt = fromisoformat(_end_date_raw)
-            except (TypeError, ValueError):
-                end_date = parse_timestamp(_end_date_raw)
-            else:
-                end_date = (
-                    _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
-                )
-
-        _expiration_date_raw = d.get("expirationDate")
-        expiration_date: datetime.datetime | str | None = None
-        if _expiration_date_raw is not None:
-            try:
-                _expiration_date_dt = fromisoformat(_expiration_date_raw)
-            except (TypeError, ValueError):
-                expiration_date = parse_timestamp(_expiration_date_raw)
-            else:
-                expiration_date = (
-                    _expiration_date_raw
-                    if _expiration_date_dt.tzinfo is None
-                    else _expiration_date_dt
-                )
-
-        _expiration_modifier_raw = d.get("expirationModifier")
-        expiration_modifier = (
-            None
-            if _expiration_modifier_raw is None
-            else ExpirationModifier(_expiration_modifier_raw)
-        )
-
-        expiration_unit = d.get("expirationUnit")
-
-        expiration_value = d.get("expirationValue")
-
-        _generator_raw = d.get("generator")
-        generator = (
-            None if _generator_raw is None else CodeGenerator.from_dict(_generator_raw)
-        )
-
-        _limits_raw = d.get("limits")
-        limits: list[RewardLimit] | None = None
-        if _limits_raw is not None:
-            if type(_limits_raw) is not list:
-                raise TypeError(
-                    f"Reward.limits expects a JSON array, got {type(_limits_raw).__name__}"
-                )
-            limits = [
-                RewardLimit.from_dict(_i0) for _i0 in _limits_raw if _i0 is not None
-            ]
-
-        loyalty_program_id = d.get("loyaltyProgramId")
-
-        _meta_raw = d.get("meta")
-        meta = None if _meta_raw is None else RewardMeta.from_dict(_meta_raw)
-
-        _products_raw = d.get("products")
-        products: list[RewardProduct] | None = None
-        if _products_raw is not None:
-            if type(_products_raw) is not list:
-                raise TypeError(
-                    f"Reward.products expects a JSON array, got {type(_products_raw).__name__}"
-                )
-            products = [
-                RewardProduct.from_dict(_i0) for _i0 in _products_raw if _i0 is not None
-            ]
-
-        public_description = d.get("publicDescription")
-
-        public_image = d.get("publicImage")
-
-        public_name = d.get("publicName")
-
-        redeem_per_consumer = d.get("redeemPerConsumer")
-
-        _redeem_rules_raw = d.get("redeemRules")
-        redeem_rules: list[str] | None = None
-        if _redeem_rules_raw is not None:
-            if type(_redeem_rules_raw) is not list:
-                raise TypeError(
-                    f"Reward.redeemRules expects a JSON array, got {type(_redeem_rules_raw).__name__}"
-                )
-            redeem_rules = [_i0 for _i0 in _redeem_rules_raw if _i0 is not None]
-
-        _reward_configs_raw = d.get("rewardConfigs")
-        reward_configs = (
-            None
-            if _reward_configs_raw is None
-            else RewardConfigs.from_dict(_reward_configs_raw)
-        )
-
-        _rule_raw = d.get("rule")
-        rule = None if _rule_raw is None else Rule.from_dict(_rule_raw)
-
-        _start_date_raw = d.get("startDate")
-        start_date: datetime.datetime | str | None = None
-        if _start_date_raw is not None:
-            try:
-                _start_date_dt = fromisoformat(_start_date_raw)
-            except (TypeError, ValueError):
-                start_date = parse_timestamp(_start_date_raw)
-            else:
-                start_date = (
-                    _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
-                )
-
-        subtract_balance_definition_id = d.get("subtractBalanceDefinitionId")
-
-        subtract_balance_strategy = d.get("subtractBalanceStrategy")
-
-        subtract_balance_value = d.get("subtractBalanceValue")
-
-        subtract_total_balance = d.get("subtractTotalBalance")
-
-        total_attribution = d.get("totalAttribution")
-
-        total_redeem = d.get("totalRedeem")
-
-        trigger_id = d.get("triggerId")
-
-        unit = d.get("unit")
-
-        updated_at = d.get("updatedAt")
-
-        value = d.get("value")
-
-        value_type = d.get("valueType")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.id = id
-        _instance.name = name
-        _instance.attribution_per_consumer = attribution_per_consumer
-        _instance.balance_definition_id = balance_definition_id
-        _instance.code = code
-        _instance.code_count = code_count
-        _instance.code_generator_id = code_generator_id
-        _instance.code_pool_id = code_pool_id
-        _instance.config = config
-        _instance.created_at = created_at
-        _instance.disabled_at = disabled_at
-        _instance.end_date = end_date
-        _instance.expiration_date = expiration_date
-        _instance.expiration_modifier = expiration_modifier
-        _instance.expiration_unit = expiration_unit
-        _instance.expiration_value = expiration_value
-        _instance.generator = generator
-        _instance.limits = limits
-        _instance.loyalty_program_id = loyalty_program_id
-        _instance.meta = meta
-        _instance.products = products
-        _instance.public_description = public_description
-        _instance.public_image = public_image
-        _instance.public_name = public_name
-        _instance.redeem_per_consumer = redeem_per_consumer
-        _instance.redeem_rules = redeem_rules
-        _instance.reward_configs = reward_configs
-        _instance.rule = rule
-        _instance.start_date = start_date
-        _instance.subtract_balance_definition_id = subtract_balance_definition_id
-        _instance.subtract_balance_strategy = subtract_balance_strategy
-        _instance.subtract_balance_value = subtract_balance_value
-        _instance.subtract_total_balance = subtract_total_balance
-        _instance.total_attribution = total_attribution
-        _instance.total_redeem = total_redeem
-        _instance.trigger_id = trigger_id
-        _instance.unit = unit
-        _instance.updated_at = updated_at
-        _instance.value = value
-        _instance.value_type = value_type
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _reward_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -560,7 +321,189 @@ class Reward:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _id_raw = d.get("id")
+    if _id_raw is None:
+        raise ValueError("Reward.id is required but is missing or null")
+    _instance.id = _id_raw
+    _name_raw = d.get("name")
+    if _name_raw is None:
+        raise ValueError("Reward.name is required but is missing or null")
+    _instance.name = _name_raw
+    _instance.attribution_per_consumer = d.get("attributionPerConsumer")
+    _instance.balance_definition_id = d.get("balanceDefinitionId")
+    _instance.code = d.get("code")
+    _instance.code_count = d.get("codeCount")
+    _instance.code_generator_id = d.get("codeGeneratorId")
+    _instance.code_pool_id = d.get("codePoolId")
+    _instance.config = d.get("config")
+    _created_at_raw = d.get("createdAt")
+    created_at: datetime.datetime | str | None = None
+    if _created_at_raw is not None:
+        try:
+            _created_at_dt = fromisoformat(_created_at_raw)
+        except (TypeError, ValueError):
+            created_at = parse_timestamp(_created_at_raw)
+        else:
+            created_at = (
+                _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
+            )
+
+    _instance.created_at = created_at
+    _disabled_at_raw = d.get("disabledAt")
+    disabled_at: datetime.datetime | str | None = None
+    if _disabled_at_raw is not None:
+        try:
+            _disabled_at_dt = fromisoformat(_disabled_at_raw)
+        except (TypeError, ValueError):
+            disabled_at = parse_timestamp(_disabled_at_raw)
+        else:
+            disabled_at = (
+                _disabled_at_raw if _disabled_at_dt.tzinfo is None else _disabled_at_dt
+            )
+
+    _instance.disabled_at = disabled_at
+    _end_date_raw = d.get("endDate")
+    end_date: datetime.datetime | str | None = None
+    if _end_date_raw is not None:
+        try:
+            _end_date_dt = fromisoformat(_end_date_raw)
+        except (TypeError, ValueError):
+            end_date = parse_timestamp(_end_date_raw)
+        else:
+            end_date = _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
+
+    _instance.end_date = end_date
+    _expiration_date_raw = d.get("expirationDate")
+    expiration_date: datetime.datetime | str | None = None
+    if _expiration_date_raw is not None:
+        try:
+            _expiration_date_dt = fromisoformat(_expiration_date_raw)
+        except (TypeError, ValueError):
+            expiration_date = parse_timestamp(_expiration_date_raw)
+        else:
+            expiration_date = (
+                _expiration_date_raw
+                if _expiration_date_dt.tzinfo is None
+                else _expiration_date_dt
+            )
+
+    _instance.expiration_date = expiration_date
+    _expiration_modifier_raw = d.get("expirationModifier")
+    _instance.expiration_modifier = (
+        None
+        if _expiration_modifier_raw is None
+        else ExpirationModifier(_expiration_modifier_raw)
+    )
+    _instance.expiration_unit = d.get("expirationUnit")
+    _instance.expiration_value = d.get("expirationValue")
+    _generator_raw = d.get("generator")
+    _instance.generator = (
+        None
+        if _generator_raw is None
+        else _code_generator_from_json(_generator_raw, CodeGenerator)
+    )
+    _limits_raw = d.get("limits")
+    limits: list[RewardLimit] | None = None
+    if _limits_raw is not None:
+        if type(_limits_raw) is not list:
+            raise TypeError(
+                f"Reward.limits expects a JSON array, got {type(_limits_raw).__name__}"
+            )
+        _limits_items: list[RewardLimit] = []
+        for _i0 in _limits_raw:
+            if _i0 is not None:
+                _limits_items.append(_reward_limit_from_json(_i0, RewardLimit))
+        limits = _limits_items
+
+    _instance.limits = limits
+    _instance.loyalty_program_id = d.get("loyaltyProgramId")
+    _meta_raw = d.get("meta")
+    _instance.meta = (
+        None if _meta_raw is None else _reward_meta_from_json(_meta_raw, RewardMeta)
+    )
+    _products_raw = d.get("products")
+    products: list[RewardProduct] | None = None
+    if _products_raw is not None:
+        if type(_products_raw) is not list:
+            raise TypeError(
+                f"Reward.products expects a JSON array, got {type(_products_raw).__name__}"
+            )
+        _products_items: list[RewardProduct] = []
+        for _i0 in _products_raw:
+            if _i0 is not None:
+                _products_items.append(_reward_product_from_json(_i0, RewardProduct))
+        products = _products_items
+
+    _instance.products = products
+    _instance.public_description = d.get("publicDescription")
+    _instance.public_image = d.get("publicImage")
+    _instance.public_name = d.get("publicName")
+    _instance.redeem_per_consumer = d.get("redeemPerConsumer")
+    _redeem_rules_raw = d.get("redeemRules")
+    redeem_rules: list[str] | None = None
+    if _redeem_rules_raw is not None:
+        if type(_redeem_rules_raw) is not list:
+            raise TypeError(
+                f"Reward.redeemRules expects a JSON array, got {type(_redeem_rules_raw).__name__}"
+            )
+        _redeem_rules_items: list[str] = []
+        for _i0 in _redeem_rules_raw:
+            if _i0 is not None:
+                _redeem_rules_items.append(_i0)
+        redeem_rules = _redeem_rules_items
+
+    _instance.redeem_rules = redeem_rules
+    _reward_configs_raw = d.get("rewardConfigs")
+    _instance.reward_configs = (
+        None
+        if _reward_configs_raw is None
+        else _reward_configs_from_json(_reward_configs_raw, RewardConfigs)
+    )
+    _rule_raw = d.get("rule")
+    _instance.rule = None if _rule_raw is None else _rule_from_json(_rule_raw, Rule)
+    _start_date_raw = d.get("startDate")
+    start_date: datetime.datetime | str | None = None
+    if _start_date_raw is not None:
+        try:
+            _start_date_dt = fromisoformat(_start_date_raw)
+        except (TypeError, ValueError):
+            start_date = parse_timestamp(_start_date_raw)
+        else:
+            start_date = (
+                _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
+            )
+
+    _instance.start_date = start_date
+    _instance.subtract_balance_definition_id = d.get("subtractBalanceDefinitionId")
+    _instance.subtract_balance_strategy = d.get("subtractBalanceStrategy")
+    _instance.subtract_balance_value = d.get("subtractBalanceValue")
+    _instance.subtract_total_balance = d.get("subtractTotalBalance")
+    _instance.total_attribution = d.get("totalAttribution")
+    _instance.total_redeem = d.get("totalRedeem")
+    _instance.trigger_id = d.get("triggerId")
+    _instance.unit = d.get("unit")
+    _instance.updated_at = d.get("updatedAt")
+    _instance.value = d.get("value")
+    _instance.value_type = d.get("valueType")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "id",
         "name",
@@ -604,12 +547,32 @@ _JSON_NAMES = frozenset(
         "valueType",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.code_generator import CodeGenerator  # noqa: E402
-from ..models.reward_configs import RewardConfigs  # noqa: E402
-from ..models.reward_limit import RewardLimit  # noqa: E402
-from ..models.reward_meta import RewardMeta  # noqa: E402
-from ..models.reward_product import RewardProduct  # noqa: E402
-from ..models.rule import Rule  # noqa: E402
+from ..models.code_generator import (
+    CodeGenerator,  # noqa: E402
+    _code_generator_from_json,  # noqa: E402
+)
+from ..models.reward_configs import (
+    RewardConfigs,  # noqa: E402
+    _reward_configs_from_json,  # noqa: E402
+)
+from ..models.reward_limit import (
+    RewardLimit,  # noqa: E402
+    _reward_limit_from_json,  # noqa: E402
+)
+from ..models.reward_meta import (
+    RewardMeta,  # noqa: E402
+    _reward_meta_from_json,  # noqa: E402
+)
+from ..models.reward_product import (
+    RewardProduct,  # noqa: E402
+    _reward_product_from_json,  # noqa: E402
+)
+from ..models.rule import (
+    Rule,  # noqa: E402
+    _rule_from_json,  # noqa: E402
+)

@@ -95,68 +95,7 @@ class RewardLimit:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _created_at_raw = d.get("createdAt")
-        created_at: datetime.datetime | str | None = None
-        if _created_at_raw is not None:
-            try:
-                _created_at_dt = fromisoformat(_created_at_raw)
-            except (TypeError, ValueError):
-                created_at = parse_timestamp(_created_at_raw)
-            else:
-                created_at = (
-                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
-                )
-
-        duration_unit = d.get("durationUnit")
-
-        duration_value = d.get("durationValue")
-
-        limit_value = d.get("limitValue")
-
-        reward_limit_id = d.get("rewardLimitId")
-
-        sliding_schedule = d.get("slidingSchedule")
-
-        type_ = d.get("type")
-
-        _updated_at_raw = d.get("updatedAt")
-        updated_at: datetime.datetime | str | None = None
-        if _updated_at_raw is not None:
-            try:
-                _updated_at_dt = fromisoformat(_updated_at_raw)
-            except (TypeError, ValueError):
-                updated_at = parse_timestamp(_updated_at_raw)
-            else:
-                updated_at = (
-                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
-                )
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.created_at = created_at
-        _instance.duration_unit = duration_unit
-        _instance.duration_value = duration_value
-        _instance.limit_value = limit_value
-        _instance.reward_limit_id = reward_limit_id
-        _instance.sliding_schedule = sliding_schedule
-        _instance.type_ = type_
-        _instance.updated_at = updated_at
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _reward_limit_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -175,7 +114,57 @@ class RewardLimit:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _reward_limit_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _created_at_raw = d.get("createdAt")
+    created_at: datetime.datetime | str | None = None
+    if _created_at_raw is not None:
+        try:
+            _created_at_dt = fromisoformat(_created_at_raw)
+        except (TypeError, ValueError):
+            created_at = parse_timestamp(_created_at_raw)
+        else:
+            created_at = (
+                _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
+            )
+
+    _instance.created_at = created_at
+    _instance.duration_unit = d.get("durationUnit")
+    _instance.duration_value = d.get("durationValue")
+    _instance.limit_value = d.get("limitValue")
+    _instance.reward_limit_id = d.get("rewardLimitId")
+    _instance.sliding_schedule = d.get("slidingSchedule")
+    _instance.type_ = d.get("type")
+    _updated_at_raw = d.get("updatedAt")
+    updated_at: datetime.datetime | str | None = None
+    if _updated_at_raw is not None:
+        try:
+            _updated_at_dt = fromisoformat(_updated_at_raw)
+        except (TypeError, ValueError):
+            updated_at = parse_timestamp(_updated_at_raw)
+        else:
+            updated_at = (
+                _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
+            )
+
+    _instance.updated_at = updated_at
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "createdAt",
         "durationUnit",
@@ -187,3 +176,5 @@ _JSON_NAMES = frozenset(
         "updatedAt",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__

@@ -50,45 +50,7 @@ class RewardPage:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        if "items" not in d:
-            raise ValueError("RewardPage.items is required but is missing")
-        _items_raw = d["items"]
-        items: list[RewardPageItem] = []
-        if _items_raw is not None:
-            if type(_items_raw) is not list:
-                raise TypeError(
-                    f"RewardPage.items expects a JSON array, got {type(_items_raw).__name__}"
-                )
-            items = [
-                RewardPageItem.from_dict(_i0) for _i0 in _items_raw if _i0 is not None
-            ]
-
-        _total_count_raw = d.get("totalCount")
-        if _total_count_raw is None:
-            raise ValueError("RewardPage.totalCount is required but is missing or null")
-        total_count: int
-        total_count = _total_count_raw
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.items = items
-        _instance.total_count = total_count
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _reward_page_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -107,13 +69,56 @@ class RewardPage:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _reward_page_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    if "items" not in d:
+        raise ValueError("RewardPage.items is required but is missing")
+    _items_raw = d["items"]
+    items: list[RewardPageItem] = []
+    if _items_raw is not None:
+        if type(_items_raw) is not list:
+            raise TypeError(
+                f"RewardPage.items expects a JSON array, got {type(_items_raw).__name__}"
+            )
+        _items_items: list[RewardPageItem] = []
+        for _i0 in _items_raw:
+            if _i0 is not None:
+                _items_items.append(_reward_page_item_from_json(_i0, RewardPageItem))
+        items = _items_items
+
+    _instance.items = items
+    _total_count_raw = d.get("totalCount")
+    if _total_count_raw is None:
+        raise ValueError("RewardPage.totalCount is required but is missing or null")
+    _instance.total_count = _total_count_raw
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "items",
         "totalCount",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.reward_page_item import RewardPageItem  # noqa: E402
+from ..models.reward_page_item import (
+    RewardPageItem,  # noqa: E402
+    _reward_page_item_from_json,  # noqa: E402
+)

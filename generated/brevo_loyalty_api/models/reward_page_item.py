@@ -112,99 +112,7 @@ class RewardPageItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _id_raw = d.get("id")
-        if _id_raw is None:
-            raise ValueError("RewardPageItem.id is required but is missing or null")
-        id: str
-        id = _id_raw
-
-        _name_raw = d.get("name")
-        if _name_raw is None:
-            raise ValueError("RewardPageItem.name is required but is missing or null")
-        name: str
-        name = _name_raw
-
-        _created_at_raw = d.get("createdAt")
-        created_at: datetime.datetime | str | None = None
-        if _created_at_raw is not None:
-            try:
-                _created_at_dt = fromisoformat(_created_at_raw)
-            except (TypeError, ValueError):
-                created_at = parse_timestamp(_created_at_raw)
-            else:
-                created_at = (
-                    _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
-                )
-
-        _end_date_raw = d.get("endDate")
-        end_date: datetime.datetime | str | None = None
-        if _end_date_raw is not None:
-            try:
-                _end_date_dt = fromisoformat(_end_date_raw)
-            except (TypeError, ValueError):
-                end_date = parse_timestamp(_end_date_raw)
-            else:
-                end_date = (
-                    _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
-                )
-
-        loyalty_program_id = d.get("loyaltyProgramId")
-
-        public_image = d.get("publicImage")
-
-        _start_date_raw = d.get("startDate")
-        start_date: datetime.datetime | str | None = None
-        if _start_date_raw is not None:
-            try:
-                _start_date_dt = fromisoformat(_start_date_raw)
-            except (TypeError, ValueError):
-                start_date = parse_timestamp(_start_date_raw)
-            else:
-                start_date = (
-                    _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
-                )
-
-        state = d.get("state")
-
-        _updated_at_raw = d.get("updatedAt")
-        updated_at: datetime.datetime | str | None = None
-        if _updated_at_raw is not None:
-            try:
-                _updated_at_dt = fromisoformat(_updated_at_raw)
-            except (TypeError, ValueError):
-                updated_at = parse_timestamp(_updated_at_raw)
-            else:
-                updated_at = (
-                    _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
-                )
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.id = id
-        _instance.name = name
-        _instance.created_at = created_at
-        _instance.end_date = end_date
-        _instance.loyalty_program_id = loyalty_program_id
-        _instance.public_image = public_image
-        _instance.start_date = start_date
-        _instance.state = state
-        _instance.updated_at = updated_at
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _reward_page_item_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -223,7 +131,86 @@ class RewardPageItem:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _reward_page_item_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _id_raw = d.get("id")
+    if _id_raw is None:
+        raise ValueError("RewardPageItem.id is required but is missing or null")
+    _instance.id = _id_raw
+    _name_raw = d.get("name")
+    if _name_raw is None:
+        raise ValueError("RewardPageItem.name is required but is missing or null")
+    _instance.name = _name_raw
+    _created_at_raw = d.get("createdAt")
+    created_at: datetime.datetime | str | None = None
+    if _created_at_raw is not None:
+        try:
+            _created_at_dt = fromisoformat(_created_at_raw)
+        except (TypeError, ValueError):
+            created_at = parse_timestamp(_created_at_raw)
+        else:
+            created_at = (
+                _created_at_raw if _created_at_dt.tzinfo is None else _created_at_dt
+            )
+
+    _instance.created_at = created_at
+    _end_date_raw = d.get("endDate")
+    end_date: datetime.datetime | str | None = None
+    if _end_date_raw is not None:
+        try:
+            _end_date_dt = fromisoformat(_end_date_raw)
+        except (TypeError, ValueError):
+            end_date = parse_timestamp(_end_date_raw)
+        else:
+            end_date = _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
+
+    _instance.end_date = end_date
+    _instance.loyalty_program_id = d.get("loyaltyProgramId")
+    _instance.public_image = d.get("publicImage")
+    _start_date_raw = d.get("startDate")
+    start_date: datetime.datetime | str | None = None
+    if _start_date_raw is not None:
+        try:
+            _start_date_dt = fromisoformat(_start_date_raw)
+        except (TypeError, ValueError):
+            start_date = parse_timestamp(_start_date_raw)
+        else:
+            start_date = (
+                _start_date_raw if _start_date_dt.tzinfo is None else _start_date_dt
+            )
+
+    _instance.start_date = start_date
+    _instance.state = d.get("state")
+    _updated_at_raw = d.get("updatedAt")
+    updated_at: datetime.datetime | str | None = None
+    if _updated_at_raw is not None:
+        try:
+            _updated_at_dt = fromisoformat(_updated_at_raw)
+        except (TypeError, ValueError):
+            updated_at = parse_timestamp(_updated_at_raw)
+        else:
+            updated_at = (
+                _updated_at_raw if _updated_at_dt.tzinfo is None else _updated_at_dt
+            )
+
+    _instance.updated_at = updated_at
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "id",
         "name",
@@ -236,3 +223,5 @@ _JSON_NAMES = frozenset(
         "updatedAt",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__

@@ -111,77 +111,7 @@ class Rule:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _condition_raw = d.get("condition")
-        condition = (
-            None if _condition_raw is None else RuleCondition.from_dict(_condition_raw)
-        )
-
-        created_at = d.get("createdAt")
-
-        description = d.get("description")
-
-        _event_raw = d.get("event")
-        event = None if _event_raw is None else RuleEvent.from_dict(_event_raw)
-
-        is_internal = d.get("isInternal")
-
-        loyalty_program_id = d.get("loyaltyProgramId")
-
-        loyalty_version_id = d.get("loyaltyVersionId")
-
-        _meta_raw = d.get("meta")
-        meta = None if _meta_raw is None else RuleMeta.from_dict(_meta_raw)
-
-        name = d.get("name")
-
-        _results_raw = d.get("results")
-        results: list[RuleResult] | None = None
-        if _results_raw is not None:
-            if type(_results_raw) is not list:
-                raise TypeError(
-                    f"Rule.results expects a JSON array, got {type(_results_raw).__name__}"
-                )
-            results = [
-                RuleResult.from_dict(_i0) for _i0 in _results_raw if _i0 is not None
-            ]
-
-        rule_id = d.get("ruleId")
-
-        rule_type = d.get("ruleType")
-
-        updated_at = d.get("updatedAt")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.condition = condition
-        _instance.created_at = created_at
-        _instance.description = description
-        _instance.event = event
-        _instance.is_internal = is_internal
-        _instance.loyalty_program_id = loyalty_program_id
-        _instance.loyalty_version_id = loyalty_version_id
-        _instance.meta = meta
-        _instance.name = name
-        _instance.results = results
-        _instance.rule_id = rule_id
-        _instance.rule_type = rule_type
-        _instance.updated_at = updated_at
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _rule_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -200,7 +130,62 @@ class Rule:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _rule_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _condition_raw = d.get("condition")
+    _instance.condition = (
+        None
+        if _condition_raw is None
+        else _rule_condition_from_json(_condition_raw, RuleCondition)
+    )
+    _instance.created_at = d.get("createdAt")
+    _instance.description = d.get("description")
+    _event_raw = d.get("event")
+    _instance.event = (
+        None if _event_raw is None else _rule_event_from_json(_event_raw, RuleEvent)
+    )
+    _instance.is_internal = d.get("isInternal")
+    _instance.loyalty_program_id = d.get("loyaltyProgramId")
+    _instance.loyalty_version_id = d.get("loyaltyVersionId")
+    _meta_raw = d.get("meta")
+    _instance.meta = (
+        None if _meta_raw is None else _rule_meta_from_json(_meta_raw, RuleMeta)
+    )
+    _instance.name = d.get("name")
+    _results_raw = d.get("results")
+    results: list[RuleResult] | None = None
+    if _results_raw is not None:
+        if type(_results_raw) is not list:
+            raise TypeError(
+                f"Rule.results expects a JSON array, got {type(_results_raw).__name__}"
+            )
+        _results_items: list[RuleResult] = []
+        for _i0 in _results_raw:
+            if _i0 is not None:
+                _results_items.append(_rule_result_from_json(_i0, RuleResult))
+        results = _results_items
+
+    _instance.results = results
+    _instance.rule_id = d.get("ruleId")
+    _instance.rule_type = d.get("ruleType")
+    _instance.updated_at = d.get("updatedAt")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "condition",
         "createdAt",
@@ -217,10 +202,24 @@ _JSON_NAMES = frozenset(
         "updatedAt",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.rule_condition import RuleCondition  # noqa: E402
-from ..models.rule_event import RuleEvent  # noqa: E402
-from ..models.rule_meta import RuleMeta  # noqa: E402
-from ..models.rule_result import RuleResult  # noqa: E402
+from ..models.rule_condition import (
+    RuleCondition,  # noqa: E402
+    _rule_condition_from_json,  # noqa: E402
+)
+from ..models.rule_event import (
+    RuleEvent,  # noqa: E402
+    _rule_event_from_json,  # noqa: E402
+)
+from ..models.rule_meta import (
+    RuleMeta,  # noqa: E402
+    _rule_meta_from_json,  # noqa: E402
+)
+from ..models.rule_result import (
+    RuleResult,  # noqa: E402
+    _rule_result_from_json,  # noqa: E402
+)

@@ -74,61 +74,7 @@ class RuleCondition:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _and__raw = d.get("and")
-        and_: list[RuleCondition | None] | None = None
-        if _and__raw is not None:
-            if type(_and__raw) is not list:
-                raise TypeError(
-                    f"RuleCondition.and expects a JSON array, got {type(_and__raw).__name__}"
-                )
-            and_ = [
-                None if _i0 is None else RuleCondition.from_dict(_i0)
-                for _i0 in _and__raw
-            ]
-
-        _lhs_raw = d.get("lhs")
-        lhs = None if _lhs_raw is None else RuleValue.from_dict(_lhs_raw)
-
-        op = d.get("op")
-
-        _or__raw = d.get("or")
-        or_: list[RuleCondition | None] | None = None
-        if _or__raw is not None:
-            if type(_or__raw) is not list:
-                raise TypeError(
-                    f"RuleCondition.or expects a JSON array, got {type(_or__raw).__name__}"
-                )
-            or_ = [
-                None if _i0 is None else RuleCondition.from_dict(_i0)
-                for _i0 in _or__raw
-            ]
-
-        _rhs_raw = d.get("rhs")
-        rhs = None if _rhs_raw is None else RuleValue.from_dict(_rhs_raw)
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.and_ = and_
-        _instance.lhs = lhs
-        _instance.op = op
-        _instance.or_ = or_
-        _instance.rhs = rhs
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _rule_condition_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -147,7 +93,64 @@ class RuleCondition:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _rule_condition_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _and__raw = d.get("and")
+    and_: list[RuleCondition | None] | None = None
+    if _and__raw is not None:
+        if type(_and__raw) is not list:
+            raise TypeError(
+                f"RuleCondition.and expects a JSON array, got {type(_and__raw).__name__}"
+            )
+        _and__items: list[RuleCondition | None] = []
+        for _i0 in _and__raw:
+            _and__items.append(
+                None if _i0 is None else _rule_condition_from_json(_i0, RuleCondition)
+            )
+        and_ = _and__items
+
+    _instance.and_ = and_
+    _lhs_raw = d.get("lhs")
+    _instance.lhs = (
+        None if _lhs_raw is None else _rule_value_from_json(_lhs_raw, RuleValue)
+    )
+    _instance.op = d.get("op")
+    _or__raw = d.get("or")
+    or_: list[RuleCondition | None] | None = None
+    if _or__raw is not None:
+        if type(_or__raw) is not list:
+            raise TypeError(
+                f"RuleCondition.or expects a JSON array, got {type(_or__raw).__name__}"
+            )
+        _or__items: list[RuleCondition | None] = []
+        for _i0 in _or__raw:
+            _or__items.append(
+                None if _i0 is None else _rule_condition_from_json(_i0, RuleCondition)
+            )
+        or_ = _or__items
+
+    _instance.or_ = or_
+    _rhs_raw = d.get("rhs")
+    _instance.rhs = (
+        None if _rhs_raw is None else _rule_value_from_json(_rhs_raw, RuleValue)
+    )
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "and",
         "lhs",
@@ -156,7 +159,12 @@ _JSON_NAMES = frozenset(
         "rhs",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.rule_value import RuleValue  # noqa: E402
+from ..models.rule_value import (
+    RuleValue,  # noqa: E402
+    _rule_value_from_json,  # noqa: E402
+)

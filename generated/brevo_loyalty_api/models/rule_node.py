@@ -83,66 +83,7 @@ class RuleNode:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _args_raw = d.get("args")
-        args: list[RuleNode | None] | None = None
-        if _args_raw is not None:
-            if type(_args_raw) is not list:
-                raise TypeError(
-                    f"RuleNode.args expects a JSON array, got {type(_args_raw).__name__}"
-                )
-            args = [
-                None if _i0 is None else RuleNode.from_dict(_i0) for _i0 in _args_raw
-            ]
-
-        _array_raw = d.get("array")
-        array: list[RuleNode | None] | None = None
-        if _array_raw is not None:
-            if type(_array_raw) is not list:
-                raise TypeError(
-                    f"RuleNode.array expects a JSON array, got {type(_array_raw).__name__}"
-                )
-            array = [
-                None if _i0 is None else RuleNode.from_dict(_i0) for _i0 in _array_raw
-            ]
-
-        boolean = d.get("boolean")
-
-        description = d.get("description")
-
-        float_ = d.get("float")
-
-        int_ = d.get("int")
-
-        op = d.get("op")
-
-        string = d.get("string")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.args = args
-        _instance.array = array
-        _instance.boolean = boolean
-        _instance.description = description
-        _instance.float_ = float_
-        _instance.int_ = int_
-        _instance.op = op
-        _instance.string = string
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _rule_node_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -161,7 +102,61 @@ class RuleNode:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _rule_node_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _args_raw = d.get("args")
+    args: list[RuleNode | None] | None = None
+    if _args_raw is not None:
+        if type(_args_raw) is not list:
+            raise TypeError(
+                f"RuleNode.args expects a JSON array, got {type(_args_raw).__name__}"
+            )
+        _args_items: list[RuleNode | None] = []
+        for _i0 in _args_raw:
+            _args_items.append(
+                None if _i0 is None else _rule_node_from_json(_i0, RuleNode)
+            )
+        args = _args_items
+
+    _instance.args = args
+    _array_raw = d.get("array")
+    array: list[RuleNode | None] | None = None
+    if _array_raw is not None:
+        if type(_array_raw) is not list:
+            raise TypeError(
+                f"RuleNode.array expects a JSON array, got {type(_array_raw).__name__}"
+            )
+        _array_items: list[RuleNode | None] = []
+        for _i0 in _array_raw:
+            _array_items.append(
+                None if _i0 is None else _rule_node_from_json(_i0, RuleNode)
+            )
+        array = _array_items
+
+    _instance.array = array
+    _instance.boolean = d.get("boolean")
+    _instance.description = d.get("description")
+    _instance.float_ = d.get("float")
+    _instance.int_ = d.get("int")
+    _instance.op = d.get("op")
+    _instance.string = d.get("string")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "args",
         "array",
@@ -173,3 +168,5 @@ _JSON_NAMES = frozenset(
         "string",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__

@@ -55,44 +55,7 @@ class RuleResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        action = d.get("action")
-
-        _parameters_raw = d.get("parameters")
-        parameters: list[RuleResultParameter] | None = None
-        if _parameters_raw is not None:
-            if type(_parameters_raw) is not list:
-                raise TypeError(
-                    f"RuleResult.parameters expects a JSON array, got {type(_parameters_raw).__name__}"
-                )
-            parameters = [
-                RuleResultParameter.from_dict(_i0)
-                for _i0 in _parameters_raw
-                if _i0 is not None
-            ]
-
-        service = d.get("service")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.action = action
-        _instance.parameters = parameters
-        _instance.service = service
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _rule_result_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,14 +74,55 @@ class RuleResult:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _rule_result_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _instance.action = d.get("action")
+    _parameters_raw = d.get("parameters")
+    parameters: list[RuleResultParameter] | None = None
+    if _parameters_raw is not None:
+        if type(_parameters_raw) is not list:
+            raise TypeError(
+                f"RuleResult.parameters expects a JSON array, got {type(_parameters_raw).__name__}"
+            )
+        _parameters_items: list[RuleResultParameter] = []
+        for _i0 in _parameters_raw:
+            if _i0 is not None:
+                _parameters_items.append(
+                    _rule_result_parameter_from_json(_i0, RuleResultParameter)
+                )
+        parameters = _parameters_items
+
+    _instance.parameters = parameters
+    _instance.service = d.get("service")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "action",
         "parameters",
         "service",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.rule_result_parameter import RuleResultParameter  # noqa: E402
+from ..models.rule_result_parameter import (
+    RuleResultParameter,  # noqa: E402
+    _rule_result_parameter_from_json,  # noqa: E402
+)

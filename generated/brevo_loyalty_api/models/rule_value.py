@@ -88,60 +88,7 @@ class RuleValue:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Parse a JSON object: a field that is not required reads as None when absent or null."""
-        # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(
-                f"{cls.__name__} expects a JSON object, got {type(src_dict).__name__}"
-            )
-        d = src_dict  # read, never changed: the extra keys are copied out at the end
-        _array_raw = d.get("array")
-        array: list[RuleValue | None] | None = None
-        if _array_raw is not None:
-            if type(_array_raw) is not list:
-                raise TypeError(
-                    f"RuleValue.array expects a JSON array, got {type(_array_raw).__name__}"
-                )
-            array = [
-                None if _i0 is None else RuleValue.from_dict(_i0) for _i0 in _array_raw
-            ]
-
-        boolean = d.get("boolean")
-
-        contact_property = d.get("contactProperty")
-
-        date = d.get("date")
-
-        event_property = d.get("eventProperty")
-
-        _expression_raw = d.get("expression")
-        expression = (
-            None if _expression_raw is None else RuleNode.from_dict(_expression_raw)
-        )
-
-        number = d.get("number")
-
-        string = d.get("string")
-
-        # brevo-loyalty: set the slots directly instead of calling the attrs __init__ with keywords
-        # (the values were already built above; this is the hot path of every response).
-        _instance = cls.__new__(cls)
-        _instance.array = array
-        _instance.boolean = boolean
-        _instance.contact_property = contact_property
-        _instance.date = date
-        _instance.event_property = event_property
-        _instance.expression = expression
-        _instance.number = number
-        _instance.string = string
-
-        # Most objects carry only the spec's fields: one subset test (C code) instead of a copy.
-        if d.keys() <= _JSON_NAMES:
-            _instance.additional_properties = {}
-        else:
-            _instance.additional_properties = {
-                k: v for k, v in d.items() if k not in _JSON_NAMES
-            }
-        return _instance
+        return _rule_value_from_json(src_dict, cls)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -160,7 +107,52 @@ class RuleValue:
         return key in self.additional_properties
 
 
-_JSON_NAMES = frozenset(
+def _rule_value_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
+    # brevo-loyalty: a JSON object only (dict() would also accept a list of pairs).
+    if type(d) is not dict and not isinstance(d, Mapping):
+        raise TypeError(f"{cls.__name__} expects a JSON object, got {type(d).__name__}")
+    # The object is created without the attrs __init__ and its slots are set as they are read
+    # (no keyword call with every field: this is the hot path of every response).
+    _instance = _new(cls)
+    _array_raw = d.get("array")
+    array: list[RuleValue | None] | None = None
+    if _array_raw is not None:
+        if type(_array_raw) is not list:
+            raise TypeError(
+                f"RuleValue.array expects a JSON array, got {type(_array_raw).__name__}"
+            )
+        _array_items: list[RuleValue | None] = []
+        for _i0 in _array_raw:
+            _array_items.append(
+                None if _i0 is None else _rule_value_from_json(_i0, RuleValue)
+            )
+        array = _array_items
+
+    _instance.array = array
+    _instance.boolean = d.get("boolean")
+    _instance.contact_property = d.get("contactProperty")
+    _instance.date = d.get("date")
+    _instance.event_property = d.get("eventProperty")
+    _expression_raw = d.get("expression")
+    _instance.expression = (
+        None
+        if _expression_raw is None
+        else _rule_node_from_json(_expression_raw, RuleNode)
+    )
+    _instance.number = d.get("number")
+    _instance.string = d.get("string")
+
+    # Most objects carry only the spec's fields: one superset test (C code) instead of a copy.
+    if _only_declared(d):
+        _instance.additional_properties = {}
+    else:
+        _instance.additional_properties = {
+            k: v for k, v in d.items() if k not in _JSON_NAMES
+        }
+    return _instance
+
+
+_JSON_NAMES: frozenset[str] = frozenset(
     {
         "array",
         "boolean",
@@ -172,7 +164,12 @@ _JSON_NAMES = frozenset(
         "string",
     }
 )
+_only_declared = _JSON_NAMES.issuperset
+_new = object.__new__
 
 
 # Imported last, once: these models refer back to this one (the class above must exist first).
-from ..models.rule_node import RuleNode  # noqa: E402
+from ..models.rule_node import (
+    RuleNode,  # noqa: E402
+    _rule_node_from_json,  # noqa: E402
+)
