@@ -78,8 +78,9 @@ def _decoded(response: httpx.Response, content: bytes) -> httpx.Response:
     ``Content-Encoding`` is dropped (and ``Content-Length`` set to the decoded size): the headers
     describe the body the caller gets, and httpx must not decode it a second time.
     """
-    headers = httpx.Headers(response.headers)
+    headers = response.headers  # httpx.Response copies the headers it is given
     if "content-encoding" in headers:
+        headers = httpx.Headers(headers)
         del headers["content-encoding"]
         headers["content-length"] = str(len(content))
     return httpx.Response(

@@ -10,11 +10,16 @@ and the sandbox (routing, request validation) read this table; neither knows an 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic, Literal, NamedTuple, TypeVar
 from urllib.parse import quote
 
 from ._params import Check
+
+# Characters `quote(..., safe="")` leaves as they are: a value made only of them (every UUID) is
+# put into the path without calling it.
+_is_url_safe = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 
 T = TypeVar("T")
 
@@ -156,7 +161,10 @@ class Operation(Generic[T]):
                 continue
             wire = param.check(param.python_name, value)
             if param.location == "path":
-                path_values[param.wire_name] = quote(str(wire), safe="")
+                segment = str(wire)
+                path_values[param.wire_name] = (
+                    segment if _is_url_safe(segment) else quote(segment, safe="")
+                )
             elif param.location == "query":
                 query[param.wire_name] = wire
             elif body is not None:

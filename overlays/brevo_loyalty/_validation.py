@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -20,8 +21,17 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+# The form `str(uuid.UUID(...))` gives: a string already in it is returned as it is (a regex
+# match costs a tenth of building a UUID object and printing it again, on every call).
+_is_canonical_uuid = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+).fullmatch
+
+
 def uuid_str(name: str, value: object) -> str:
     """A UUID given as ``uuid.UUID`` or string, in canonical lowercase form."""
+    if type(value) is str and _is_canonical_uuid(value):
+        return value
     import uuid  # uuid imports `platform`: keep `import brevo_loyalty` cheap
 
     if isinstance(value, uuid.UUID):
@@ -299,9 +309,13 @@ def url_length(
     ``query`` maps the query parameters' names (as the spec spells them) to their values;
     ``names`` maps those wire names to the Python arguments users pass.
     """
+    if not query:
+        if len(url) <= limit:
+            return
+        query = {}
     from urllib.parse import urlencode
 
-    pairs = {key: val for key, val in (query or {}).items() if val is not None}
+    pairs = {key: val for key, val in query.items() if val is not None}
     encoded = urlencode(pairs, doseq=True)
     size = len(url) + (1 + len(encoded) if encoded else 0)
     if size <= limit:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
+from uuid import UUID
 
 import pytest
+from brevo_loyalty import _validation as check
+from brevo_loyalty_api._surface import GET_CODE_COUNT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ._loopback import ATTR1, KINDS, PID, PROGRAM, RID, Kind, LoopbackServer, Reply, call
 
@@ -292,3 +298,48 @@ def test_reward_id_filter_with_reserved_characters_is_one_query_value(
     query = server.requests[0].query
     assert query["rewardId"] == ["a&limit=1#x"]
     assert "limit" not in query
+
+
+# The fast paths of argument encoding (a canonical UUID string kept as given, a URL-safe path
+# segment put in without quote()) must give exactly what the general path gives.
+
+_UUID_FORMS = st.uuids().flatmap(
+    lambda u: st.sampled_from(
+        [str(u), str(u).upper(), u.hex, "{" + str(u) + "}", u.urn, f"  {u}"]
+    ).map(lambda text: (u, text))
+)
+
+
+@given(_UUID_FORMS)
+def test_uuid_argument_is_sent_in_canonical_form_whatever_its_spelling(
+    case: tuple[UUID, str],
+) -> None:
+    expected, text = case
+    try:
+        canonical = str(UUID(text))
+    except ValueError:
+        with pytest.raises(ValueError, match="reward_id"):
+            check.uuid_str("reward_id", text)
+        return
+    assert check.uuid_str("reward_id", text) == canonical == str(expected)
+
+
+@given(st.text(max_size=40))
+def test_uuid_check_accepts_exactly_what_uuid_accepts(text: str) -> None:
+    try:
+        canonical = str(UUID(text))
+    except ValueError:
+        with pytest.raises(ValueError, match="reward_id"):
+            check.uuid_str("reward_id", text)
+    else:
+        assert check.uuid_str("reward_id", text) == canonical
+
+
+@given(st.text(min_size=1, max_size=60).filter(lambda t: t.strip() and t not in {".", ".."}))
+def test_path_segment_is_percent_encoded_as_quote_does(code_pool_id: str) -> None:
+    encoded = GET_CODE_COUNT.encode((PID, code_pool_id))
+
+    assert (
+        encoded.path
+        == f"/loyalty/offer/programs/{PID}/code-pools/{quote(code_pool_id, safe='')}/codes-count"
+    )
