@@ -92,12 +92,32 @@ def _decoded(response: httpx.Response, content: bytes) -> httpx.Response:
     )
 
 
+def _declared_within(response: httpx.Response, limit: int) -> bool:
+    """Whether the headers fix the body's size, at most ``limit``, before a byte of it is read.
+
+    That is a ``Content-Length`` with neither ``Content-Encoding`` (the decoded size could be
+    anything) nor ``Transfer-Encoding`` (which takes precedence over the length in HTTP/1.1).
+    httpcore never reads past the declared length, so httpx's own ``read`` is bounded then.
+    """
+    headers = response.headers
+    length = headers.get("content-length")
+    return (
+        length is not None
+        and length.isascii()
+        and length.isdigit()
+        and int(length) <= limit
+        and "content-encoding" not in headers
+        and "transfer-encoding" not in headers
+    )
+
+
 def read(
     response: httpx.Response, *, limit: int = DEFAULT_MAX_RESPONSE_BYTES, deadline: float | None
 ) -> httpx.Response:
     """Read a streamed response's body, decoded, within ``limit`` bytes and before ``deadline``.
 
-    ``deadline`` is a ``time.monotonic()`` instant (None: no overall deadline). Returns a complete
+    ``deadline`` is a ``time.monotonic()`` instant, checked between chunks; None when nothing is
+    to be checked here (no overall deadline, or the sockets enforce it). Returns a complete
     response; the streamed one is closed either way.
 
     Raises:
@@ -107,6 +127,10 @@ def read(
     if response.is_stream_consumed:  # in-memory transports hand over a body already read
         if len(response.content) > limit:
             raise _too_large(response, limit)
+        return response
+    if deadline is None and _declared_within(response, limit):
+        # The common case: httpx reads a body of known, bounded length (no second Response).
+        response.read()  # closes the stream
         return response
     try:
         content = _collect(response, response.iter_bytes(), limit, deadline)
@@ -122,6 +146,9 @@ async def aread(
     if response.is_stream_consumed:
         if len(response.content) > limit:
             raise _too_large(response, limit)
+        return response
+    if _declared_within(response, limit):  # the caller bounds the time of the whole attempt
+        await response.aread()
         return response
     received: list[bytes] = []
     size = 0

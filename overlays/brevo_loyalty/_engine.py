@@ -131,7 +131,11 @@ class SyncEngine(BaseClient):
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
-        _deadline.install(self._http)  # the attempt deadline also bounds status line and headers
+        # The attempt deadline bounds every socket operation, status line and headers included.
+        # On a pool of our own every connection is opened after this, so then the deadline holds
+        # for the whole body too and the body reader need not check it between chunks.
+        wrapped = _deadline.install(self._http)
+        self._sockets_bounded = self._owns_http and wrapped > 0
         self._sleep = sleep
 
     def close(self) -> None:
@@ -163,7 +167,11 @@ class SyncEngine(BaseClient):
             # follow_redirects=False even when the caller's http_client follows them: a 3xx is an
             # answer (APIStatusError), never a reason to send credentials or a create elsewhere.
             response = self._http.send(request, stream=True, follow_redirects=False)
-            return _body.read(response, limit=self.max_response_bytes, deadline=deadline)
+            return _body.read(
+                response,
+                limit=self.max_response_bytes,
+                deadline=None if self._sockets_bounded else deadline,
+            )
 
     def _send(self, prepared: Prepared) -> tuple[httpx.Response, int]:
         """Send until a success, a final failure, or the retries run out."""

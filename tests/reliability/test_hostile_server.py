@@ -376,6 +376,82 @@ def test_a_dripped_status_line_and_headers_cannot_outlive_the_timeout(
     assert not finished.is_set()
 
 
+def _body_drip(finished: threading.Event, framing: str) -> Callable[[Connection], None]:
+    # A complete head, then a small JSON body one byte every 0.1 s (about 5 s in all).
+    body = b'{"id": "6f1c2d3e-4a5b-4c6d-8e7f-901234567890", "name": "dripped"}'
+    length = f"Content-Length: {len(body)}" if framing == "length" else ""
+    chunked = "Transfer-Encoding: chunked" if framing != "length" else ""
+    head = "\r\n".join(
+        line
+        for line in ("HTTP/1.1 200 OK", "Content-Type: application/json", length, chunked)
+        if line
+    )
+    payload = body if framing == "length" else b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+
+    def handler(conn: Connection) -> None:
+        if conn.read_request() is None:
+            return
+        conn.send(head.encode() + b"\r\n\r\n")
+        for byte in payload:
+            if conn.server.stopping.wait(0.1):
+                return
+            conn.send(bytes([byte]))
+        finished.set()
+
+    return handler
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+@pytest.mark.parametrize("own_client", [False, True], ids=["client-made", "caller-given"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_dripped_body_cannot_outlive_the_timeout(
+    kind: str, own_client: bool, framing: str, serve: Serve
+) -> None:
+    # A body of declared length is read by httpx itself on the client's own pool (the sockets
+    # carry the deadline); elsewhere the reader checks the deadline between chunks.
+    finished = threading.Event()
+    server = serve(_body_drip(finished, framing))
+    options: dict[str, Any] = {"timeout": 0.5, "max_retries": 0}
+    http: httpx.Client | httpx.AsyncClient | None = None
+    if own_client:
+        http = httpx.Client() if kind == "sync" else httpx.AsyncClient()
+        options["http_client"] = http
+    try:
+        outcome = run_call(kind, server.base_url, "get_reward", client_options=options)
+    finally:
+        if isinstance(http, httpx.Client):
+            http.close()
+        elif http is not None:
+            asyncio.run(http.aclose())
+    assert isinstance(outcome.error, APITimeoutError), outcome.error
+    assert not finished.is_set()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_content_length_beside_chunked_framing_does_not_lift_the_limit(
+    kind: str, serve: Serve
+) -> None:
+    # HTTP/1.1 frames such a body by its chunks: the small Content-Length says nothing of its
+    # size, so the body is still read chunk by chunk against the limit.
+    def lying_length(conn: Connection) -> None:
+        if conn.read_request() is None:
+            return
+        conn.send(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        chunk = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
+        try:
+            while not conn.server.stopping.is_set():
+                conn.sock.sendall(chunk)
+        except OSError:
+            return
+
+    server = serve(lying_length)
+    outcome = run_call(kind, server.base_url, "get_reward", client_options={"max_retries": 0})
+    assert isinstance(outcome.error, ResponseTooLargeError), outcome.error
+
+
 # -- 9. Retry-After values that would mean "retry at once, forever" --------------------------------
 
 
