@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -103,13 +104,53 @@ def _code_generator_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    updated_at: datetime.datetime | str | None
+    if len(d) == 6:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _created_at_raw,
+                _description_raw,
+                _id_raw,
+                _name_raw,
+                _pattern_raw,
+                _updated_at_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.created_at = _created_at_raw
+            _instance.description = _description_raw
+            _instance.id = _id_raw
+            _instance.name = _name_raw
+            _instance.pattern = _pattern_raw
+            updated_at = None
+            if _updated_at_raw is not None:
+                try:
+                    _updated_at_dt = fromisoformat(_updated_at_raw)
+                except (TypeError, ValueError):
+                    updated_at = parse_timestamp(_updated_at_raw)
+                else:
+                    updated_at = (
+                        _updated_at_raw
+                        if _updated_at_dt.tzinfo is None
+                        else _updated_at_dt
+                    )
+
+            _instance.updated_at = updated_at
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.created_at = d.get("createdAt")
     _instance.description = d.get("description")
     _instance.id = d.get("id")
     _instance.name = d.get("name")
     _instance.pattern = d.get("pattern")
     _updated_at_raw = d.get("updatedAt")
-    updated_at: datetime.datetime | str | None = None
+    updated_at = None
     if _updated_at_raw is not None:
         try:
             _updated_at_dt = fromisoformat(_updated_at_raw)
@@ -143,4 +184,12 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "createdAt",
+    "description",
+    "id",
+    "name",
+    "pattern",
+    "updatedAt",
+)
 _new = object.__new__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -117,6 +118,50 @@ def _contact_voucher_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 10:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _code_raw,
+                _id_raw,
+                _consumed_at_raw,
+                _created_at_raw,
+                _expiration_date_raw,
+                _meta_raw,
+                _reward_id_raw,
+                _unit_raw,
+                _updated_at_raw,
+                _value_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _code_raw is None:
+                raise ValueError(
+                    "ContactVoucher.code is required but is missing or null"
+                )
+            _instance.code = _code_raw
+            if _id_raw is None:
+                raise ValueError("ContactVoucher.id is required but is missing or null")
+            _instance.id = _id_raw
+            _instance.consumed_at = _consumed_at_raw
+            _instance.created_at = _created_at_raw
+            _instance.expiration_date = _expiration_date_raw
+            _instance.meta = (
+                None
+                if _meta_raw is None
+                else _contact_voucher_meta_from_json(_meta_raw, ContactVoucherMeta)
+            )
+            _instance.reward_id = _reward_id_raw
+            _instance.unit = _unit_raw
+            _instance.updated_at = _updated_at_raw
+            _instance.value = _value_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _code_raw = d.get("code")
     if _code_raw is None:
         raise ValueError("ContactVoucher.code is required but is missing or null")
@@ -164,6 +209,18 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "code",
+    "id",
+    "consumedAt",
+    "createdAt",
+    "expirationDate",
+    "meta",
+    "rewardId",
+    "unit",
+    "updatedAt",
+    "value",
+)
 _new = object.__new__
 
 

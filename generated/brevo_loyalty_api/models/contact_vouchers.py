@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -90,16 +91,60 @@ def _contact_vouchers_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    contact_rewards: list[ContactVoucher]
+    _contact_rewards_items: list[ContactVoucher]
+    if len(d) == 5:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _contact_rewards_raw,
+                _count_raw,
+                _contact_id_raw,
+                _loyalty_program_id_raw,
+                _loyalty_subscription_id_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            contact_rewards = []
+            if _contact_rewards_raw is not None:
+                if type(_contact_rewards_raw) is not list:
+                    raise TypeError(
+                        f"ContactVouchers.contactRewards expects a JSON array, got {type(_contact_rewards_raw).__name__}"
+                    )
+                _contact_rewards_items = []
+                for _i0 in _contact_rewards_raw:
+                    if _i0 is not None:
+                        _contact_rewards_items.append(
+                            _contact_voucher_from_json(_i0, ContactVoucher)
+                        )
+                contact_rewards = _contact_rewards_items
+
+            _instance.contact_rewards = contact_rewards
+            if _count_raw is None:
+                raise ValueError(
+                    "ContactVouchers.count is required but is missing or null"
+                )
+            _instance.count = _count_raw
+            _instance.contact_id = _contact_id_raw
+            _instance.loyalty_program_id = _loyalty_program_id_raw
+            _instance.loyalty_subscription_id = _loyalty_subscription_id_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     if "contactRewards" not in d:
         raise ValueError("ContactVouchers.contactRewards is required but is missing")
     _contact_rewards_raw = d["contactRewards"]
-    contact_rewards: list[ContactVoucher] = []
+    contact_rewards = []
     if _contact_rewards_raw is not None:
         if type(_contact_rewards_raw) is not list:
             raise TypeError(
                 f"ContactVouchers.contactRewards expects a JSON array, got {type(_contact_rewards_raw).__name__}"
             )
-        _contact_rewards_items: list[ContactVoucher] = []
+        _contact_rewards_items = []
         for _i0 in _contact_rewards_raw:
             if _i0 is not None:
                 _contact_rewards_items.append(
@@ -136,6 +181,13 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "contactRewards",
+    "count",
+    "contactId",
+    "loyaltyProgramId",
+    "loyaltySubscriptionId",
+)
 _new = object.__new__
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -115,6 +116,48 @@ def _create_redeem_request_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 8:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _attributed_reward_id_raw,
+                _code_raw,
+                _contact_id_raw,
+                _loyalty_subscription_id_raw,
+                _meta_raw,
+                _order_raw,
+                _reward_id_raw,
+                _ttl_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.attributed_reward_id = (
+                None
+                if _attributed_reward_id_raw is None
+                else UUID(_attributed_reward_id_raw)
+            )
+            _instance.code = _code_raw
+            _instance.contact_id = _contact_id_raw
+            _instance.loyalty_subscription_id = _loyalty_subscription_id_raw
+            _instance.meta = (
+                None
+                if _meta_raw is None
+                else _create_redeem_request_meta_from_json(
+                    _meta_raw, CreateRedeemRequestMeta
+                )
+            )
+            _instance.order = (
+                None if _order_raw is None else _order_from_json(_order_raw, Order)
+            )
+            _instance.reward_id = _reward_id_raw
+            _instance.ttl = _ttl_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _attributed_reward_id_raw = d.get("attributedRewardId")
     _instance.attributed_reward_id = (
         None if _attributed_reward_id_raw is None else UUID(_attributed_reward_id_raw)
@@ -158,6 +201,16 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "attributedRewardId",
+    "code",
+    "contactId",
+    "loyaltySubscriptionId",
+    "meta",
+    "order",
+    "rewardId",
+    "ttl",
+)
 _new = object.__new__
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -85,6 +86,32 @@ def _create_reward_request_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 4:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _name_raw,
+                _public_description_raw,
+                _public_image_raw,
+                _public_name_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _name_raw is None:
+                raise ValueError(
+                    "CreateRewardRequest.name is required but is missing or null"
+                )
+            _instance.name = _name_raw
+            _instance.public_description = _public_description_raw
+            _instance.public_image = _public_image_raw
+            _instance.public_name = _public_name_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _name_raw = d.get("name")
     if _name_raw is None:
         raise ValueError("CreateRewardRequest.name is required but is missing or null")
@@ -112,4 +139,10 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "name",
+    "publicDescription",
+    "publicImage",
+    "publicName",
+)
 _new = object.__new__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -116,12 +117,62 @@ def _create_voucher_request_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    reward_id: UUID
+    expiration_date: datetime.datetime | None
+    if len(d) == 7:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _reward_id_raw,
+                _contact_id_raw,
+                _loyalty_subscription_id_raw,
+                _code_raw,
+                _expiration_date_raw,
+                _meta_raw,
+                _value_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _reward_id_raw is None:
+                raise ValueError(
+                    "CreateVoucherRequest.rewardId is required but is missing or null"
+                )
+            reward_id = UUID(_reward_id_raw)
+
+            _instance.reward_id = reward_id
+            _instance.contact_id = _contact_id_raw
+            _instance.loyalty_subscription_id = _loyalty_subscription_id_raw
+            _instance.code = _code_raw
+            expiration_date = None
+            if _expiration_date_raw is not None:
+                try:
+                    expiration_date = fromisoformat(_expiration_date_raw)
+                except ValueError:
+                    expiration_date = parse_datetime(
+                        _expiration_date_raw, "CreateVoucherRequest.expirationDate"
+                    )
+
+            _instance.expiration_date = expiration_date
+            _instance.meta = (
+                None
+                if _meta_raw is None
+                else _create_voucher_request_meta_from_json(
+                    _meta_raw, CreateVoucherRequestMeta
+                )
+            )
+            _instance.value = _value_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _reward_id_raw = d.get("rewardId")
     if _reward_id_raw is None:
         raise ValueError(
             "CreateVoucherRequest.rewardId is required but is missing or null"
         )
-    reward_id: UUID
     reward_id = UUID(_reward_id_raw)
 
     _instance.reward_id = reward_id
@@ -129,7 +180,7 @@ def _create_voucher_request_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.loyalty_subscription_id = d.get("loyaltySubscriptionId")
     _instance.code = d.get("code")
     _expiration_date_raw = d.get("expirationDate")
-    expiration_date: datetime.datetime | None = None
+    expiration_date = None
     if _expiration_date_raw is not None:
         try:
             expiration_date = fromisoformat(_expiration_date_raw)
@@ -169,6 +220,15 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "rewardId",
+    "contactId",
+    "loyaltySubscriptionId",
+    "code",
+    "expirationDate",
+    "meta",
+    "value",
+)
 _new = object.__new__
 
 

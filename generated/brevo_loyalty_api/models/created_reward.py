@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -113,6 +114,56 @@ def _created_reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    created_at: datetime.datetime | str | None
+    if len(d) == 8:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _id_raw,
+                _name_raw,
+                _created_at_raw,
+                _loyalty_program_id_raw,
+                _public_description_raw,
+                _public_image_raw,
+                _public_name_raw,
+                _updated_at_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _id_raw is None:
+                raise ValueError("CreatedReward.id is required but is missing or null")
+            _instance.id = _id_raw
+            if _name_raw is None:
+                raise ValueError(
+                    "CreatedReward.name is required but is missing or null"
+                )
+            _instance.name = _name_raw
+            created_at = None
+            if _created_at_raw is not None:
+                try:
+                    _created_at_dt = fromisoformat(_created_at_raw)
+                except (TypeError, ValueError):
+                    created_at = parse_timestamp(_created_at_raw)
+                else:
+                    created_at = (
+                        _created_at_raw
+                        if _created_at_dt.tzinfo is None
+                        else _created_at_dt
+                    )
+
+            _instance.created_at = created_at
+            _instance.loyalty_program_id = _loyalty_program_id_raw
+            _instance.public_description = _public_description_raw
+            _instance.public_image = _public_image_raw
+            _instance.public_name = _public_name_raw
+            _instance.updated_at = _updated_at_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _id_raw = d.get("id")
     if _id_raw is None:
         raise ValueError("CreatedReward.id is required but is missing or null")
@@ -122,7 +173,7 @@ def _created_reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
         raise ValueError("CreatedReward.name is required but is missing or null")
     _instance.name = _name_raw
     _created_at_raw = d.get("createdAt")
-    created_at: datetime.datetime | str | None = None
+    created_at = None
     if _created_at_raw is not None:
         try:
             _created_at_dt = fromisoformat(_created_at_raw)
@@ -163,4 +214,14 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "id",
+    "name",
+    "createdAt",
+    "loyaltyProgramId",
+    "publicDescription",
+    "publicImage",
+    "publicName",
+    "updatedAt",
+)
 _new = object.__new__

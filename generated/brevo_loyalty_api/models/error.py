@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -85,6 +86,26 @@ def _error_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 3:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _code_raw,
+                _message_raw,
+                _error_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.code = _code_raw
+            _instance.message = _message_raw
+            _instance.error = _error_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.code = d.get("code")
     _instance.message = d.get("message")
     _instance.error = d.get("error")
@@ -107,4 +128,9 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "code",
+    "message",
+    "error",
+)
 _new = object.__new__

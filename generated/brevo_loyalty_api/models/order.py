@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -139,6 +140,98 @@ def _order_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    coupons: list[str] | None
+    _coupons_items: list[str]
+    created_at: datetime.datetime | None
+    products: list[OrderProduct] | None
+    _products_items: list[OrderProduct]
+    updated_at: datetime.datetime | None
+    if len(d) == 12:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _amount_raw,
+                _billing_raw,
+                _contact_id_raw,
+                _coupons_raw,
+                _created_at_raw,
+                _email_raw,
+                _id_raw,
+                _identifiers_raw,
+                _products_raw,
+                _status_raw,
+                _store_id_raw,
+                _updated_at_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.amount = _amount_raw
+            _instance.billing = (
+                None
+                if _billing_raw is None
+                else _order_billing_from_json(_billing_raw, OrderBilling)
+            )
+            _instance.contact_id = _contact_id_raw
+            coupons = None
+            if _coupons_raw is not None:
+                if type(_coupons_raw) is not list:
+                    raise TypeError(
+                        f"Order.coupons expects a JSON array, got {type(_coupons_raw).__name__}"
+                    )
+                _coupons_items = []
+                for _i0 in _coupons_raw:
+                    if _i0 is not None:
+                        _coupons_items.append(_i0)
+                coupons = _coupons_items
+
+            _instance.coupons = coupons
+            created_at = None
+            if _created_at_raw is not None:
+                try:
+                    created_at = fromisoformat(_created_at_raw)
+                except ValueError:
+                    created_at = parse_datetime(_created_at_raw, "Order.createdAt")
+
+            _instance.created_at = created_at
+            _instance.email = _email_raw
+            _instance.id = _id_raw
+            _instance.identifiers = (
+                None
+                if _identifiers_raw is None
+                else _order_identifiers_from_json(_identifiers_raw, OrderIdentifiers)
+            )
+            products = None
+            if _products_raw is not None:
+                if type(_products_raw) is not list:
+                    raise TypeError(
+                        f"Order.products expects a JSON array, got {type(_products_raw).__name__}"
+                    )
+                _products_items = []
+                for _i0 in _products_raw:
+                    if _i0 is not None:
+                        _products_items.append(
+                            _order_product_from_json(_i0, OrderProduct)
+                        )
+                products = _products_items
+
+            _instance.products = products
+            _instance.status = _status_raw
+            _instance.store_id = _store_id_raw
+            updated_at = None
+            if _updated_at_raw is not None:
+                try:
+                    updated_at = fromisoformat(_updated_at_raw)
+                except ValueError:
+                    updated_at = parse_datetime(_updated_at_raw, "Order.updatedAt")
+
+            _instance.updated_at = updated_at
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.amount = d.get("amount")
     _billing_raw = d.get("billing")
     _instance.billing = (
@@ -148,13 +241,13 @@ def _order_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     )
     _instance.contact_id = d.get("contact_id")
     _coupons_raw = d.get("coupons")
-    coupons: list[str] | None = None
+    coupons = None
     if _coupons_raw is not None:
         if type(_coupons_raw) is not list:
             raise TypeError(
                 f"Order.coupons expects a JSON array, got {type(_coupons_raw).__name__}"
             )
-        _coupons_items: list[str] = []
+        _coupons_items = []
         for _i0 in _coupons_raw:
             if _i0 is not None:
                 _coupons_items.append(_i0)
@@ -162,7 +255,7 @@ def _order_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.coupons = coupons
     _created_at_raw = d.get("createdAt")
-    created_at: datetime.datetime | None = None
+    created_at = None
     if _created_at_raw is not None:
         try:
             created_at = fromisoformat(_created_at_raw)
@@ -179,13 +272,13 @@ def _order_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
         else _order_identifiers_from_json(_identifiers_raw, OrderIdentifiers)
     )
     _products_raw = d.get("products")
-    products: list[OrderProduct] | None = None
+    products = None
     if _products_raw is not None:
         if type(_products_raw) is not list:
             raise TypeError(
                 f"Order.products expects a JSON array, got {type(_products_raw).__name__}"
             )
-        _products_items: list[OrderProduct] = []
+        _products_items = []
         for _i0 in _products_raw:
             if _i0 is not None:
                 _products_items.append(_order_product_from_json(_i0, OrderProduct))
@@ -195,7 +288,7 @@ def _order_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.status = d.get("status")
     _instance.store_id = d.get("storeId")
     _updated_at_raw = d.get("updatedAt")
-    updated_at: datetime.datetime | None = None
+    updated_at = None
     if _updated_at_raw is not None:
         try:
             updated_at = fromisoformat(_updated_at_raw)
@@ -231,6 +324,20 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "amount",
+    "billing",
+    "contact_id",
+    "coupons",
+    "createdAt",
+    "email",
+    "id",
+    "identifiers",
+    "products",
+    "status",
+    "storeId",
+    "updatedAt",
+)
 _new = object.__new__
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -99,6 +100,34 @@ def _order_billing_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 7:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _address_raw,
+                _city_raw,
+                _country_code_raw,
+                _payment_method_raw,
+                _phone_raw,
+                _post_code_raw,
+                _region_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.address = _address_raw
+            _instance.city = _city_raw
+            _instance.country_code = _country_code_raw
+            _instance.payment_method = _payment_method_raw
+            _instance.phone = _phone_raw
+            _instance.post_code = _post_code_raw
+            _instance.region = _region_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.address = d.get("address")
     _instance.city = d.get("city")
     _instance.country_code = d.get("countryCode")
@@ -129,4 +158,13 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "address",
+    "city",
+    "countryCode",
+    "paymentMethod",
+    "phone",
+    "postCode",
+    "region",
+)
 _new = object.__new__

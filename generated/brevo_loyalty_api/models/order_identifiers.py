@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -74,6 +75,24 @@ def _order_identifiers_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 2:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _ext_id_raw,
+                _loyalty_subscription_id_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.ext_id = _ext_id_raw
+            _instance.loyalty_subscription_id = _loyalty_subscription_id_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.ext_id = d.get("ext_id")
     _instance.loyalty_subscription_id = d.get("loyalty_subscription_id")
 
@@ -94,4 +113,8 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "ext_id",
+    "loyalty_subscription_id",
+)
 _new = object.__new__

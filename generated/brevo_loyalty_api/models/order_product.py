@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -87,14 +88,52 @@ def _order_product_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    category: list[str] | None
+    _category_items: list[str]
+    if len(d) == 5:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _category_raw,
+                _price_raw,
+                _product_id_raw,
+                _quantity_raw,
+                _variant_id_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            category = None
+            if _category_raw is not None:
+                if type(_category_raw) is not list:
+                    raise TypeError(
+                        f"OrderProduct.category expects a JSON array, got {type(_category_raw).__name__}"
+                    )
+                _category_items = []
+                for _i0 in _category_raw:
+                    if _i0 is not None:
+                        _category_items.append(_i0)
+                category = _category_items
+
+            _instance.category = category
+            _instance.price = _price_raw
+            _instance.product_id = _product_id_raw
+            _instance.quantity = _quantity_raw
+            _instance.variant_id = _variant_id_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _category_raw = d.get("category")
-    category: list[str] | None = None
+    category = None
     if _category_raw is not None:
         if type(_category_raw) is not list:
             raise TypeError(
                 f"OrderProduct.category expects a JSON array, got {type(_category_raw).__name__}"
             )
-        _category_items: list[str] = []
+        _category_items = []
         for _i0 in _category_raw:
             if _i0 is not None:
                 _category_items.append(_i0)
@@ -126,4 +165,11 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "category",
+    "price",
+    "productId",
+    "quantity",
+    "variantId",
+)
 _new = object.__new__

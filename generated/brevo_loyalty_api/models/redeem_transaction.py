@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -180,12 +181,148 @@ def _redeem_transaction_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    cancelled_at: datetime.datetime | str | None
+    completed_at: datetime.datetime | str | None
+    created_at: datetime.datetime | str | None
+    expires_at: datetime.datetime | str | None
+    rejected_at: datetime.datetime | str | None
+    updated_at: datetime.datetime | str | None
+    if len(d) == 14:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _id_raw,
+                _cancelled_at_raw,
+                _completed_at_raw,
+                _contact_id_raw,
+                _created_at_raw,
+                _debit_transaction_id_raw,
+                _expires_at_raw,
+                _loyalty_program_id_raw,
+                _meta_raw,
+                _reject_reason_raw,
+                _rejected_at_raw,
+                _reward_attribution_id_raw,
+                _status_raw,
+                _updated_at_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _id_raw is None:
+                raise ValueError(
+                    "RedeemTransaction.id is required but is missing or null"
+                )
+            _instance.id = _id_raw
+            cancelled_at = None
+            if _cancelled_at_raw is not None:
+                try:
+                    _cancelled_at_dt = fromisoformat(_cancelled_at_raw)
+                except (TypeError, ValueError):
+                    cancelled_at = parse_timestamp(_cancelled_at_raw)
+                else:
+                    cancelled_at = (
+                        _cancelled_at_raw
+                        if _cancelled_at_dt.tzinfo is None
+                        else _cancelled_at_dt
+                    )
+
+            _instance.cancelled_at = cancelled_at
+            completed_at = None
+            if _completed_at_raw is not None:
+                try:
+                    _completed_at_dt = fromisoformat(_completed_at_raw)
+                except (TypeError, ValueError):
+                    completed_at = parse_timestamp(_completed_at_raw)
+                else:
+                    completed_at = (
+                        _completed_at_raw
+                        if _completed_at_dt.tzinfo is None
+                        else _completed_at_dt
+                    )
+
+            _instance.completed_at = completed_at
+            _instance.contact_id = _contact_id_raw
+            created_at = None
+            if _created_at_raw is not None:
+                try:
+                    _created_at_dt = fromisoformat(_created_at_raw)
+                except (TypeError, ValueError):
+                    created_at = parse_timestamp(_created_at_raw)
+                else:
+                    created_at = (
+                        _created_at_raw
+                        if _created_at_dt.tzinfo is None
+                        else _created_at_dt
+                    )
+
+            _instance.created_at = created_at
+            _instance.debit_transaction_id = _debit_transaction_id_raw
+            expires_at = None
+            if _expires_at_raw is not None:
+                try:
+                    _expires_at_dt = fromisoformat(_expires_at_raw)
+                except (TypeError, ValueError):
+                    expires_at = parse_timestamp(_expires_at_raw)
+                else:
+                    expires_at = (
+                        _expires_at_raw
+                        if _expires_at_dt.tzinfo is None
+                        else _expires_at_dt
+                    )
+
+            _instance.expires_at = expires_at
+            _instance.loyalty_program_id = _loyalty_program_id_raw
+            _instance.meta = (
+                None
+                if _meta_raw is None
+                else _redeem_transaction_meta_from_json(
+                    _meta_raw, RedeemTransactionMeta
+                )
+            )
+            _instance.reject_reason = _reject_reason_raw
+            rejected_at = None
+            if _rejected_at_raw is not None:
+                try:
+                    _rejected_at_dt = fromisoformat(_rejected_at_raw)
+                except (TypeError, ValueError):
+                    rejected_at = parse_timestamp(_rejected_at_raw)
+                else:
+                    rejected_at = (
+                        _rejected_at_raw
+                        if _rejected_at_dt.tzinfo is None
+                        else _rejected_at_dt
+                    )
+
+            _instance.rejected_at = rejected_at
+            _instance.reward_attribution_id = _reward_attribution_id_raw
+            _instance.status = _status_raw
+            updated_at = None
+            if _updated_at_raw is not None:
+                try:
+                    _updated_at_dt = fromisoformat(_updated_at_raw)
+                except (TypeError, ValueError):
+                    updated_at = parse_timestamp(_updated_at_raw)
+                else:
+                    updated_at = (
+                        _updated_at_raw
+                        if _updated_at_dt.tzinfo is None
+                        else _updated_at_dt
+                    )
+
+            _instance.updated_at = updated_at
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _id_raw = d.get("id")
     if _id_raw is None:
         raise ValueError("RedeemTransaction.id is required but is missing or null")
     _instance.id = _id_raw
     _cancelled_at_raw = d.get("cancelledAt")
-    cancelled_at: datetime.datetime | str | None = None
+    cancelled_at = None
     if _cancelled_at_raw is not None:
         try:
             _cancelled_at_dt = fromisoformat(_cancelled_at_raw)
@@ -200,7 +337,7 @@ def _redeem_transaction_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.cancelled_at = cancelled_at
     _completed_at_raw = d.get("completedAt")
-    completed_at: datetime.datetime | str | None = None
+    completed_at = None
     if _completed_at_raw is not None:
         try:
             _completed_at_dt = fromisoformat(_completed_at_raw)
@@ -216,7 +353,7 @@ def _redeem_transaction_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.completed_at = completed_at
     _instance.contact_id = d.get("contactId")
     _created_at_raw = d.get("createdAt")
-    created_at: datetime.datetime | str | None = None
+    created_at = None
     if _created_at_raw is not None:
         try:
             _created_at_dt = fromisoformat(_created_at_raw)
@@ -230,7 +367,7 @@ def _redeem_transaction_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.created_at = created_at
     _instance.debit_transaction_id = d.get("debitTransactionId")
     _expires_at_raw = d.get("expiresAt")
-    expires_at: datetime.datetime | str | None = None
+    expires_at = None
     if _expires_at_raw is not None:
         try:
             _expires_at_dt = fromisoformat(_expires_at_raw)
@@ -251,7 +388,7 @@ def _redeem_transaction_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     )
     _instance.reject_reason = d.get("rejectReason")
     _rejected_at_raw = d.get("rejectedAt")
-    rejected_at: datetime.datetime | str | None = None
+    rejected_at = None
     if _rejected_at_raw is not None:
         try:
             _rejected_at_dt = fromisoformat(_rejected_at_raw)
@@ -266,7 +403,7 @@ def _redeem_transaction_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.reward_attribution_id = d.get("rewardAttributionId")
     _instance.status = d.get("status")
     _updated_at_raw = d.get("updatedAt")
-    updated_at: datetime.datetime | str | None = None
+    updated_at = None
     if _updated_at_raw is not None:
         try:
             _updated_at_dt = fromisoformat(_updated_at_raw)
@@ -308,6 +445,22 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "id",
+    "cancelledAt",
+    "completedAt",
+    "contactId",
+    "createdAt",
+    "debitTransactionId",
+    "expiresAt",
+    "loyaltyProgramId",
+    "meta",
+    "rejectReason",
+    "rejectedAt",
+    "rewardAttributionId",
+    "status",
+    "updatedAt",
+)
 _new = object.__new__
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -328,6 +329,236 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    created_at: datetime.datetime | str | None
+    disabled_at: datetime.datetime | str | None
+    end_date: datetime.datetime | str | None
+    expiration_date: datetime.datetime | str | None
+    limits: list[RewardLimit] | None
+    _limits_items: list[RewardLimit]
+    products: list[RewardProduct] | None
+    _products_items: list[RewardProduct]
+    redeem_rules: list[str] | None
+    _redeem_rules_items: list[str]
+    start_date: datetime.datetime | str | None
+    if len(d) == 40:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _id_raw,
+                _name_raw,
+                _attribution_per_consumer_raw,
+                _balance_definition_id_raw,
+                _code_raw,
+                _code_count_raw,
+                _code_generator_id_raw,
+                _code_pool_id_raw,
+                _config_raw,
+                _created_at_raw,
+                _disabled_at_raw,
+                _end_date_raw,
+                _expiration_date_raw,
+                _expiration_modifier_raw,
+                _expiration_unit_raw,
+                _expiration_value_raw,
+                _generator_raw,
+                _limits_raw,
+                _loyalty_program_id_raw,
+                _meta_raw,
+                _products_raw,
+                _public_description_raw,
+                _public_image_raw,
+                _public_name_raw,
+                _redeem_per_consumer_raw,
+                _redeem_rules_raw,
+                _reward_configs_raw,
+                _rule_raw,
+                _start_date_raw,
+                _subtract_balance_definition_id_raw,
+                _subtract_balance_strategy_raw,
+                _subtract_balance_value_raw,
+                _subtract_total_balance_raw,
+                _total_attribution_raw,
+                _total_redeem_raw,
+                _trigger_id_raw,
+                _unit_raw,
+                _updated_at_raw,
+                _value_raw,
+                _value_type_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _id_raw is None:
+                raise ValueError("Reward.id is required but is missing or null")
+            _instance.id = _id_raw
+            if _name_raw is None:
+                raise ValueError("Reward.name is required but is missing or null")
+            _instance.name = _name_raw
+            _instance.attribution_per_consumer = _attribution_per_consumer_raw
+            _instance.balance_definition_id = _balance_definition_id_raw
+            _instance.code = _code_raw
+            _instance.code_count = _code_count_raw
+            _instance.code_generator_id = _code_generator_id_raw
+            _instance.code_pool_id = _code_pool_id_raw
+            _instance.config = _config_raw
+            created_at = None
+            if _created_at_raw is not None:
+                try:
+                    _created_at_dt = fromisoformat(_created_at_raw)
+                except (TypeError, ValueError):
+                    created_at = parse_timestamp(_created_at_raw)
+                else:
+                    created_at = (
+                        _created_at_raw
+                        if _created_at_dt.tzinfo is None
+                        else _created_at_dt
+                    )
+
+            _instance.created_at = created_at
+            disabled_at = None
+            if _disabled_at_raw is not None:
+                try:
+                    _disabled_at_dt = fromisoformat(_disabled_at_raw)
+                except (TypeError, ValueError):
+                    disabled_at = parse_timestamp(_disabled_at_raw)
+                else:
+                    disabled_at = (
+                        _disabled_at_raw
+                        if _disabled_at_dt.tzinfo is None
+                        else _disabled_at_dt
+                    )
+
+            _instance.disabled_at = disabled_at
+            end_date = None
+            if _end_date_raw is not None:
+                try:
+                    _end_date_dt = fromisoformat(_end_date_raw)
+                except (TypeError, ValueError):
+                    end_date = parse_timestamp(_end_date_raw)
+                else:
+                    end_date = (
+                        _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
+                    )
+
+            _instance.end_date = end_date
+            expiration_date = None
+            if _expiration_date_raw is not None:
+                try:
+                    _expiration_date_dt = fromisoformat(_expiration_date_raw)
+                except (TypeError, ValueError):
+                    expiration_date = parse_timestamp(_expiration_date_raw)
+                else:
+                    expiration_date = (
+                        _expiration_date_raw
+                        if _expiration_date_dt.tzinfo is None
+                        else _expiration_date_dt
+                    )
+
+            _instance.expiration_date = expiration_date
+            _instance.expiration_modifier = (
+                None
+                if _expiration_modifier_raw is None
+                else ExpirationModifier(_expiration_modifier_raw)
+            )
+            _instance.expiration_unit = _expiration_unit_raw
+            _instance.expiration_value = _expiration_value_raw
+            _instance.generator = (
+                None
+                if _generator_raw is None
+                else _code_generator_from_json(_generator_raw, CodeGenerator)
+            )
+            limits = None
+            if _limits_raw is not None:
+                if type(_limits_raw) is not list:
+                    raise TypeError(
+                        f"Reward.limits expects a JSON array, got {type(_limits_raw).__name__}"
+                    )
+                _limits_items = []
+                for _i0 in _limits_raw:
+                    if _i0 is not None:
+                        _limits_items.append(_reward_limit_from_json(_i0, RewardLimit))
+                limits = _limits_items
+
+            _instance.limits = limits
+            _instance.loyalty_program_id = _loyalty_program_id_raw
+            _instance.meta = (
+                None
+                if _meta_raw is None
+                else _reward_meta_from_json(_meta_raw, RewardMeta)
+            )
+            products = None
+            if _products_raw is not None:
+                if type(_products_raw) is not list:
+                    raise TypeError(
+                        f"Reward.products expects a JSON array, got {type(_products_raw).__name__}"
+                    )
+                _products_items = []
+                for _i0 in _products_raw:
+                    if _i0 is not None:
+                        _products_items.append(
+                            _reward_product_from_json(_i0, RewardProduct)
+                        )
+                products = _products_items
+
+            _instance.products = products
+            _instance.public_description = _public_description_raw
+            _instance.public_image = _public_image_raw
+            _instance.public_name = _public_name_raw
+            _instance.redeem_per_consumer = _redeem_per_consumer_raw
+            redeem_rules = None
+            if _redeem_rules_raw is not None:
+                if type(_redeem_rules_raw) is not list:
+                    raise TypeError(
+                        f"Reward.redeemRules expects a JSON array, got {type(_redeem_rules_raw).__name__}"
+                    )
+                _redeem_rules_items = []
+                for _i0 in _redeem_rules_raw:
+                    if _i0 is not None:
+                        _redeem_rules_items.append(_i0)
+                redeem_rules = _redeem_rules_items
+
+            _instance.redeem_rules = redeem_rules
+            _instance.reward_configs = (
+                None
+                if _reward_configs_raw is None
+                else _reward_configs_from_json(_reward_configs_raw, RewardConfigs)
+            )
+            _instance.rule = (
+                None if _rule_raw is None else _rule_from_json(_rule_raw, Rule)
+            )
+            start_date = None
+            if _start_date_raw is not None:
+                try:
+                    _start_date_dt = fromisoformat(_start_date_raw)
+                except (TypeError, ValueError):
+                    start_date = parse_timestamp(_start_date_raw)
+                else:
+                    start_date = (
+                        _start_date_raw
+                        if _start_date_dt.tzinfo is None
+                        else _start_date_dt
+                    )
+
+            _instance.start_date = start_date
+            _instance.subtract_balance_definition_id = (
+                _subtract_balance_definition_id_raw
+            )
+            _instance.subtract_balance_strategy = _subtract_balance_strategy_raw
+            _instance.subtract_balance_value = _subtract_balance_value_raw
+            _instance.subtract_total_balance = _subtract_total_balance_raw
+            _instance.total_attribution = _total_attribution_raw
+            _instance.total_redeem = _total_redeem_raw
+            _instance.trigger_id = _trigger_id_raw
+            _instance.unit = _unit_raw
+            _instance.updated_at = _updated_at_raw
+            _instance.value = _value_raw
+            _instance.value_type = _value_type_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _id_raw = d.get("id")
     if _id_raw is None:
         raise ValueError("Reward.id is required but is missing or null")
@@ -344,7 +575,7 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.code_pool_id = d.get("codePoolId")
     _instance.config = d.get("config")
     _created_at_raw = d.get("createdAt")
-    created_at: datetime.datetime | str | None = None
+    created_at = None
     if _created_at_raw is not None:
         try:
             _created_at_dt = fromisoformat(_created_at_raw)
@@ -357,7 +588,7 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.created_at = created_at
     _disabled_at_raw = d.get("disabledAt")
-    disabled_at: datetime.datetime | str | None = None
+    disabled_at = None
     if _disabled_at_raw is not None:
         try:
             _disabled_at_dt = fromisoformat(_disabled_at_raw)
@@ -370,7 +601,7 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.disabled_at = disabled_at
     _end_date_raw = d.get("endDate")
-    end_date: datetime.datetime | str | None = None
+    end_date = None
     if _end_date_raw is not None:
         try:
             _end_date_dt = fromisoformat(_end_date_raw)
@@ -381,7 +612,7 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.end_date = end_date
     _expiration_date_raw = d.get("expirationDate")
-    expiration_date: datetime.datetime | str | None = None
+    expiration_date = None
     if _expiration_date_raw is not None:
         try:
             _expiration_date_dt = fromisoformat(_expiration_date_raw)
@@ -410,13 +641,13 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
         else _code_generator_from_json(_generator_raw, CodeGenerator)
     )
     _limits_raw = d.get("limits")
-    limits: list[RewardLimit] | None = None
+    limits = None
     if _limits_raw is not None:
         if type(_limits_raw) is not list:
             raise TypeError(
                 f"Reward.limits expects a JSON array, got {type(_limits_raw).__name__}"
             )
-        _limits_items: list[RewardLimit] = []
+        _limits_items = []
         for _i0 in _limits_raw:
             if _i0 is not None:
                 _limits_items.append(_reward_limit_from_json(_i0, RewardLimit))
@@ -429,13 +660,13 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
         None if _meta_raw is None else _reward_meta_from_json(_meta_raw, RewardMeta)
     )
     _products_raw = d.get("products")
-    products: list[RewardProduct] | None = None
+    products = None
     if _products_raw is not None:
         if type(_products_raw) is not list:
             raise TypeError(
                 f"Reward.products expects a JSON array, got {type(_products_raw).__name__}"
             )
-        _products_items: list[RewardProduct] = []
+        _products_items = []
         for _i0 in _products_raw:
             if _i0 is not None:
                 _products_items.append(_reward_product_from_json(_i0, RewardProduct))
@@ -447,13 +678,13 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.public_name = d.get("publicName")
     _instance.redeem_per_consumer = d.get("redeemPerConsumer")
     _redeem_rules_raw = d.get("redeemRules")
-    redeem_rules: list[str] | None = None
+    redeem_rules = None
     if _redeem_rules_raw is not None:
         if type(_redeem_rules_raw) is not list:
             raise TypeError(
                 f"Reward.redeemRules expects a JSON array, got {type(_redeem_rules_raw).__name__}"
             )
-        _redeem_rules_items: list[str] = []
+        _redeem_rules_items = []
         for _i0 in _redeem_rules_raw:
             if _i0 is not None:
                 _redeem_rules_items.append(_i0)
@@ -469,7 +700,7 @@ def _reward_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _rule_raw = d.get("rule")
     _instance.rule = None if _rule_raw is None else _rule_from_json(_rule_raw, Rule)
     _start_date_raw = d.get("startDate")
-    start_date: datetime.datetime | str | None = None
+    start_date = None
     if _start_date_raw is not None:
         try:
             _start_date_dt = fromisoformat(_start_date_raw)
@@ -548,6 +779,48 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "id",
+    "name",
+    "attributionPerConsumer",
+    "balanceDefinitionId",
+    "code",
+    "codeCount",
+    "codeGeneratorId",
+    "codePoolId",
+    "config",
+    "createdAt",
+    "disabledAt",
+    "endDate",
+    "expirationDate",
+    "expirationModifier",
+    "expirationUnit",
+    "expirationValue",
+    "generator",
+    "limits",
+    "loyaltyProgramId",
+    "meta",
+    "products",
+    "publicDescription",
+    "publicImage",
+    "publicName",
+    "redeemPerConsumer",
+    "redeemRules",
+    "rewardConfigs",
+    "rule",
+    "startDate",
+    "subtractBalanceDefinitionId",
+    "subtractBalanceStrategy",
+    "subtractBalanceValue",
+    "subtractTotalBalance",
+    "totalAttribution",
+    "totalRedeem",
+    "triggerId",
+    "unit",
+    "updatedAt",
+    "value",
+    "valueType",
+)
 _new = object.__new__
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -121,8 +122,66 @@ def _reward_limit_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    created_at: datetime.datetime | str | None
+    updated_at: datetime.datetime | str | None
+    if len(d) == 8:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _created_at_raw,
+                _duration_unit_raw,
+                _duration_value_raw,
+                _limit_value_raw,
+                _reward_limit_id_raw,
+                _sliding_schedule_raw,
+                _type__raw,
+                _updated_at_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            created_at = None
+            if _created_at_raw is not None:
+                try:
+                    _created_at_dt = fromisoformat(_created_at_raw)
+                except (TypeError, ValueError):
+                    created_at = parse_timestamp(_created_at_raw)
+                else:
+                    created_at = (
+                        _created_at_raw
+                        if _created_at_dt.tzinfo is None
+                        else _created_at_dt
+                    )
+
+            _instance.created_at = created_at
+            _instance.duration_unit = _duration_unit_raw
+            _instance.duration_value = _duration_value_raw
+            _instance.limit_value = _limit_value_raw
+            _instance.reward_limit_id = _reward_limit_id_raw
+            _instance.sliding_schedule = _sliding_schedule_raw
+            _instance.type_ = _type__raw
+            updated_at = None
+            if _updated_at_raw is not None:
+                try:
+                    _updated_at_dt = fromisoformat(_updated_at_raw)
+                except (TypeError, ValueError):
+                    updated_at = parse_timestamp(_updated_at_raw)
+                else:
+                    updated_at = (
+                        _updated_at_raw
+                        if _updated_at_dt.tzinfo is None
+                        else _updated_at_dt
+                    )
+
+            _instance.updated_at = updated_at
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _created_at_raw = d.get("createdAt")
-    created_at: datetime.datetime | str | None = None
+    created_at = None
     if _created_at_raw is not None:
         try:
             _created_at_dt = fromisoformat(_created_at_raw)
@@ -141,7 +200,7 @@ def _reward_limit_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.sliding_schedule = d.get("slidingSchedule")
     _instance.type_ = d.get("type")
     _updated_at_raw = d.get("updatedAt")
-    updated_at: datetime.datetime | str | None = None
+    updated_at = None
     if _updated_at_raw is not None:
         try:
             _updated_at_dt = fromisoformat(_updated_at_raw)
@@ -177,4 +236,14 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "createdAt",
+    "durationUnit",
+    "durationValue",
+    "limitValue",
+    "rewardLimitId",
+    "slidingSchedule",
+    "type",
+    "updatedAt",
+)
 _new = object.__new__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -76,16 +77,54 @@ def _reward_page_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    items: list[RewardPageItem]
+    _items_items: list[RewardPageItem]
+    if len(d) == 2:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _items_raw,
+                _total_count_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            items = []
+            if _items_raw is not None:
+                if type(_items_raw) is not list:
+                    raise TypeError(
+                        f"RewardPage.items expects a JSON array, got {type(_items_raw).__name__}"
+                    )
+                _items_items = []
+                for _i0 in _items_raw:
+                    if _i0 is not None:
+                        _items_items.append(
+                            _reward_page_item_from_json(_i0, RewardPageItem)
+                        )
+                items = _items_items
+
+            _instance.items = items
+            if _total_count_raw is None:
+                raise ValueError(
+                    "RewardPage.totalCount is required but is missing or null"
+                )
+            _instance.total_count = _total_count_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     if "items" not in d:
         raise ValueError("RewardPage.items is required but is missing")
     _items_raw = d["items"]
-    items: list[RewardPageItem] = []
+    items = []
     if _items_raw is not None:
         if type(_items_raw) is not list:
             raise TypeError(
                 f"RewardPage.items expects a JSON array, got {type(_items_raw).__name__}"
             )
-        _items_items: list[RewardPageItem] = []
+        _items_items = []
         for _i0 in _items_raw:
             if _i0 is not None:
                 _items_items.append(_reward_page_item_from_json(_i0, RewardPageItem))
@@ -114,6 +153,10 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "items",
+    "totalCount",
+)
 _new = object.__new__
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -138,6 +139,98 @@ def _reward_page_item_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    created_at: datetime.datetime | str | None
+    end_date: datetime.datetime | str | None
+    start_date: datetime.datetime | str | None
+    updated_at: datetime.datetime | str | None
+    if len(d) == 9:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _id_raw,
+                _name_raw,
+                _created_at_raw,
+                _end_date_raw,
+                _loyalty_program_id_raw,
+                _public_image_raw,
+                _start_date_raw,
+                _state_raw,
+                _updated_at_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _id_raw is None:
+                raise ValueError("RewardPageItem.id is required but is missing or null")
+            _instance.id = _id_raw
+            if _name_raw is None:
+                raise ValueError(
+                    "RewardPageItem.name is required but is missing or null"
+                )
+            _instance.name = _name_raw
+            created_at = None
+            if _created_at_raw is not None:
+                try:
+                    _created_at_dt = fromisoformat(_created_at_raw)
+                except (TypeError, ValueError):
+                    created_at = parse_timestamp(_created_at_raw)
+                else:
+                    created_at = (
+                        _created_at_raw
+                        if _created_at_dt.tzinfo is None
+                        else _created_at_dt
+                    )
+
+            _instance.created_at = created_at
+            end_date = None
+            if _end_date_raw is not None:
+                try:
+                    _end_date_dt = fromisoformat(_end_date_raw)
+                except (TypeError, ValueError):
+                    end_date = parse_timestamp(_end_date_raw)
+                else:
+                    end_date = (
+                        _end_date_raw if _end_date_dt.tzinfo is None else _end_date_dt
+                    )
+
+            _instance.end_date = end_date
+            _instance.loyalty_program_id = _loyalty_program_id_raw
+            _instance.public_image = _public_image_raw
+            start_date = None
+            if _start_date_raw is not None:
+                try:
+                    _start_date_dt = fromisoformat(_start_date_raw)
+                except (TypeError, ValueError):
+                    start_date = parse_timestamp(_start_date_raw)
+                else:
+                    start_date = (
+                        _start_date_raw
+                        if _start_date_dt.tzinfo is None
+                        else _start_date_dt
+                    )
+
+            _instance.start_date = start_date
+            _instance.state = _state_raw
+            updated_at = None
+            if _updated_at_raw is not None:
+                try:
+                    _updated_at_dt = fromisoformat(_updated_at_raw)
+                except (TypeError, ValueError):
+                    updated_at = parse_timestamp(_updated_at_raw)
+                else:
+                    updated_at = (
+                        _updated_at_raw
+                        if _updated_at_dt.tzinfo is None
+                        else _updated_at_dt
+                    )
+
+            _instance.updated_at = updated_at
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _id_raw = d.get("id")
     if _id_raw is None:
         raise ValueError("RewardPageItem.id is required but is missing or null")
@@ -147,7 +240,7 @@ def _reward_page_item_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
         raise ValueError("RewardPageItem.name is required but is missing or null")
     _instance.name = _name_raw
     _created_at_raw = d.get("createdAt")
-    created_at: datetime.datetime | str | None = None
+    created_at = None
     if _created_at_raw is not None:
         try:
             _created_at_dt = fromisoformat(_created_at_raw)
@@ -160,7 +253,7 @@ def _reward_page_item_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.created_at = created_at
     _end_date_raw = d.get("endDate")
-    end_date: datetime.datetime | str | None = None
+    end_date = None
     if _end_date_raw is not None:
         try:
             _end_date_dt = fromisoformat(_end_date_raw)
@@ -173,7 +266,7 @@ def _reward_page_item_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.loyalty_program_id = d.get("loyaltyProgramId")
     _instance.public_image = d.get("publicImage")
     _start_date_raw = d.get("startDate")
-    start_date: datetime.datetime | str | None = None
+    start_date = None
     if _start_date_raw is not None:
         try:
             _start_date_dt = fromisoformat(_start_date_raw)
@@ -187,7 +280,7 @@ def _reward_page_item_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.start_date = start_date
     _instance.state = d.get("state")
     _updated_at_raw = d.get("updatedAt")
-    updated_at: datetime.datetime | str | None = None
+    updated_at = None
     if _updated_at_raw is not None:
         try:
             _updated_at_dt = fromisoformat(_updated_at_raw)
@@ -224,4 +317,15 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "id",
+    "name",
+    "createdAt",
+    "endDate",
+    "loyaltyProgramId",
+    "publicImage",
+    "startDate",
+    "state",
+    "updatedAt",
+)
 _new = object.__new__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -82,6 +83,28 @@ def _reward_product_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 4:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _created_at_raw,
+                _image_ref_raw,
+                _product_id_raw,
+                _value_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.created_at = _created_at_raw
+            _instance.image_ref = _image_ref_raw
+            _instance.product_id = _product_id_raw
+            _instance.value = _value_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.created_at = d.get("createdAt")
     _instance.image_ref = d.get("imageRef")
     _instance.product_id = d.get("productId")
@@ -106,4 +129,10 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "createdAt",
+    "imageRef",
+    "productId",
+    "value",
+)
 _new = object.__new__

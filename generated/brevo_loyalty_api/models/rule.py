@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -137,6 +138,70 @@ def _rule_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    results: list[RuleResult] | None
+    _results_items: list[RuleResult]
+    if len(d) == 13:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _condition_raw,
+                _created_at_raw,
+                _description_raw,
+                _event_raw,
+                _is_internal_raw,
+                _loyalty_program_id_raw,
+                _loyalty_version_id_raw,
+                _meta_raw,
+                _name_raw,
+                _results_raw,
+                _rule_id_raw,
+                _rule_type_raw,
+                _updated_at_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.condition = (
+                None
+                if _condition_raw is None
+                else _rule_condition_from_json(_condition_raw, RuleCondition)
+            )
+            _instance.created_at = _created_at_raw
+            _instance.description = _description_raw
+            _instance.event = (
+                None
+                if _event_raw is None
+                else _rule_event_from_json(_event_raw, RuleEvent)
+            )
+            _instance.is_internal = _is_internal_raw
+            _instance.loyalty_program_id = _loyalty_program_id_raw
+            _instance.loyalty_version_id = _loyalty_version_id_raw
+            _instance.meta = (
+                None if _meta_raw is None else _rule_meta_from_json(_meta_raw, RuleMeta)
+            )
+            _instance.name = _name_raw
+            results = None
+            if _results_raw is not None:
+                if type(_results_raw) is not list:
+                    raise TypeError(
+                        f"Rule.results expects a JSON array, got {type(_results_raw).__name__}"
+                    )
+                _results_items = []
+                for _i0 in _results_raw:
+                    if _i0 is not None:
+                        _results_items.append(_rule_result_from_json(_i0, RuleResult))
+                results = _results_items
+
+            _instance.results = results
+            _instance.rule_id = _rule_id_raw
+            _instance.rule_type = _rule_type_raw
+            _instance.updated_at = _updated_at_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _condition_raw = d.get("condition")
     _instance.condition = (
         None
@@ -158,13 +223,13 @@ def _rule_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     )
     _instance.name = d.get("name")
     _results_raw = d.get("results")
-    results: list[RuleResult] | None = None
+    results = None
     if _results_raw is not None:
         if type(_results_raw) is not list:
             raise TypeError(
                 f"Rule.results expects a JSON array, got {type(_results_raw).__name__}"
             )
-        _results_items: list[RuleResult] = []
+        _results_items = []
         for _i0 in _results_raw:
             if _i0 is not None:
                 _results_items.append(_rule_result_from_json(_i0, RuleResult))
@@ -203,6 +268,21 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "condition",
+    "createdAt",
+    "description",
+    "event",
+    "isInternal",
+    "loyaltyProgramId",
+    "loyaltyVersionId",
+    "meta",
+    "name",
+    "results",
+    "ruleId",
+    "ruleType",
+    "updatedAt",
+)
 _new = object.__new__
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -100,14 +101,76 @@ def _rule_condition_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    and_: list[RuleCondition | None] | None
+    _and__items: list[RuleCondition | None]
+    or_: list[RuleCondition | None] | None
+    _or__items: list[RuleCondition | None]
+    if len(d) == 5:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _and__raw,
+                _lhs_raw,
+                _op_raw,
+                _or__raw,
+                _rhs_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            and_ = None
+            if _and__raw is not None:
+                if type(_and__raw) is not list:
+                    raise TypeError(
+                        f"RuleCondition.and expects a JSON array, got {type(_and__raw).__name__}"
+                    )
+                _and__items = []
+                for _i0 in _and__raw:
+                    _and__items.append(
+                        None
+                        if _i0 is None
+                        else _rule_condition_from_json(_i0, RuleCondition)
+                    )
+                and_ = _and__items
+
+            _instance.and_ = and_
+            _instance.lhs = (
+                None if _lhs_raw is None else _rule_value_from_json(_lhs_raw, RuleValue)
+            )
+            _instance.op = _op_raw
+            or_ = None
+            if _or__raw is not None:
+                if type(_or__raw) is not list:
+                    raise TypeError(
+                        f"RuleCondition.or expects a JSON array, got {type(_or__raw).__name__}"
+                    )
+                _or__items = []
+                for _i0 in _or__raw:
+                    _or__items.append(
+                        None
+                        if _i0 is None
+                        else _rule_condition_from_json(_i0, RuleCondition)
+                    )
+                or_ = _or__items
+
+            _instance.or_ = or_
+            _instance.rhs = (
+                None if _rhs_raw is None else _rule_value_from_json(_rhs_raw, RuleValue)
+            )
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _and__raw = d.get("and")
-    and_: list[RuleCondition | None] | None = None
+    and_ = None
     if _and__raw is not None:
         if type(_and__raw) is not list:
             raise TypeError(
                 f"RuleCondition.and expects a JSON array, got {type(_and__raw).__name__}"
             )
-        _and__items: list[RuleCondition | None] = []
+        _and__items = []
         for _i0 in _and__raw:
             _and__items.append(
                 None if _i0 is None else _rule_condition_from_json(_i0, RuleCondition)
@@ -121,13 +184,13 @@ def _rule_condition_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     )
     _instance.op = d.get("op")
     _or__raw = d.get("or")
-    or_: list[RuleCondition | None] | None = None
+    or_ = None
     if _or__raw is not None:
         if type(_or__raw) is not list:
             raise TypeError(
                 f"RuleCondition.or expects a JSON array, got {type(_or__raw).__name__}"
             )
-        _or__items: list[RuleCondition | None] = []
+        _or__items = []
         for _i0 in _or__raw:
             _or__items.append(
                 None if _i0 is None else _rule_condition_from_json(_i0, RuleCondition)
@@ -160,6 +223,13 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "and",
+    "lhs",
+    "op",
+    "or",
+    "rhs",
+)
 _new = object.__new__
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -109,14 +110,74 @@ def _rule_node_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    args: list[RuleNode | None] | None
+    _args_items: list[RuleNode | None]
+    array: list[RuleNode | None] | None
+    _array_items: list[RuleNode | None]
+    if len(d) == 8:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _args_raw,
+                _array_raw,
+                _boolean_raw,
+                _description_raw,
+                _float__raw,
+                _int__raw,
+                _op_raw,
+                _string_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            args = None
+            if _args_raw is not None:
+                if type(_args_raw) is not list:
+                    raise TypeError(
+                        f"RuleNode.args expects a JSON array, got {type(_args_raw).__name__}"
+                    )
+                _args_items = []
+                for _i0 in _args_raw:
+                    _args_items.append(
+                        None if _i0 is None else _rule_node_from_json(_i0, RuleNode)
+                    )
+                args = _args_items
+
+            _instance.args = args
+            array = None
+            if _array_raw is not None:
+                if type(_array_raw) is not list:
+                    raise TypeError(
+                        f"RuleNode.array expects a JSON array, got {type(_array_raw).__name__}"
+                    )
+                _array_items = []
+                for _i0 in _array_raw:
+                    _array_items.append(
+                        None if _i0 is None else _rule_node_from_json(_i0, RuleNode)
+                    )
+                array = _array_items
+
+            _instance.array = array
+            _instance.boolean = _boolean_raw
+            _instance.description = _description_raw
+            _instance.float_ = _float__raw
+            _instance.int_ = _int__raw
+            _instance.op = _op_raw
+            _instance.string = _string_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _args_raw = d.get("args")
-    args: list[RuleNode | None] | None = None
+    args = None
     if _args_raw is not None:
         if type(_args_raw) is not list:
             raise TypeError(
                 f"RuleNode.args expects a JSON array, got {type(_args_raw).__name__}"
             )
-        _args_items: list[RuleNode | None] = []
+        _args_items = []
         for _i0 in _args_raw:
             _args_items.append(
                 None if _i0 is None else _rule_node_from_json(_i0, RuleNode)
@@ -125,13 +186,13 @@ def _rule_node_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.args = args
     _array_raw = d.get("array")
-    array: list[RuleNode | None] | None = None
+    array = None
     if _array_raw is not None:
         if type(_array_raw) is not list:
             raise TypeError(
                 f"RuleNode.array expects a JSON array, got {type(_array_raw).__name__}"
             )
-        _array_items: list[RuleNode | None] = []
+        _array_items = []
         for _i0 in _array_raw:
             _array_items.append(
                 None if _i0 is None else _rule_node_from_json(_i0, RuleNode)
@@ -169,4 +230,14 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "args",
+    "array",
+    "boolean",
+    "description",
+    "float",
+    "int",
+    "op",
+    "string",
+)
 _new = object.__new__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -81,15 +82,51 @@ def _rule_result_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    parameters: list[RuleResultParameter] | None
+    _parameters_items: list[RuleResultParameter]
+    if len(d) == 3:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _action_raw,
+                _parameters_raw,
+                _service_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.action = _action_raw
+            parameters = None
+            if _parameters_raw is not None:
+                if type(_parameters_raw) is not list:
+                    raise TypeError(
+                        f"RuleResult.parameters expects a JSON array, got {type(_parameters_raw).__name__}"
+                    )
+                _parameters_items = []
+                for _i0 in _parameters_raw:
+                    if _i0 is not None:
+                        _parameters_items.append(
+                            _rule_result_parameter_from_json(_i0, RuleResultParameter)
+                        )
+                parameters = _parameters_items
+
+            _instance.parameters = parameters
+            _instance.service = _service_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.action = d.get("action")
     _parameters_raw = d.get("parameters")
-    parameters: list[RuleResultParameter] | None = None
+    parameters = None
     if _parameters_raw is not None:
         if type(_parameters_raw) is not list:
             raise TypeError(
                 f"RuleResult.parameters expects a JSON array, got {type(_parameters_raw).__name__}"
             )
-        _parameters_items: list[RuleResultParameter] = []
+        _parameters_items = []
         for _i0 in _parameters_raw:
             if _i0 is not None:
                 _parameters_items.append(
@@ -118,6 +155,11 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "action",
+    "parameters",
+    "service",
+)
 _new = object.__new__
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -77,6 +78,28 @@ def _rule_result_parameter_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 2:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _name_raw,
+                _value_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.name = _name_raw
+            _instance.value = (
+                None
+                if _value_raw is None
+                else _rule_value_from_json(_value_raw, RuleValue)
+            )
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _instance.name = d.get("name")
     _value_raw = d.get("value")
     _instance.value = (
@@ -100,6 +123,10 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "name",
+    "value",
+)
 _new = object.__new__
 
 

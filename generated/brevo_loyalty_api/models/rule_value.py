@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -114,14 +115,63 @@ def _rule_value_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    array: list[RuleValue | None] | None
+    _array_items: list[RuleValue | None]
+    if len(d) == 8:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _array_raw,
+                _boolean_raw,
+                _contact_property_raw,
+                _date_raw,
+                _event_property_raw,
+                _expression_raw,
+                _number_raw,
+                _string_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            array = None
+            if _array_raw is not None:
+                if type(_array_raw) is not list:
+                    raise TypeError(
+                        f"RuleValue.array expects a JSON array, got {type(_array_raw).__name__}"
+                    )
+                _array_items = []
+                for _i0 in _array_raw:
+                    _array_items.append(
+                        None if _i0 is None else _rule_value_from_json(_i0, RuleValue)
+                    )
+                array = _array_items
+
+            _instance.array = array
+            _instance.boolean = _boolean_raw
+            _instance.contact_property = _contact_property_raw
+            _instance.date = _date_raw
+            _instance.event_property = _event_property_raw
+            _instance.expression = (
+                None
+                if _expression_raw is None
+                else _rule_node_from_json(_expression_raw, RuleNode)
+            )
+            _instance.number = _number_raw
+            _instance.string = _string_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _array_raw = d.get("array")
-    array: list[RuleValue | None] | None = None
+    array = None
     if _array_raw is not None:
         if type(_array_raw) is not list:
             raise TypeError(
                 f"RuleValue.array expects a JSON array, got {type(_array_raw).__name__}"
             )
-        _array_items: list[RuleValue | None] = []
+        _array_items = []
         for _i0 in _array_raw:
             _array_items.append(
                 None if _i0 is None else _rule_value_from_json(_i0, RuleValue)
@@ -165,6 +215,16 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "array",
+    "boolean",
+    "contactProperty",
+    "date",
+    "eventProperty",
+    "expression",
+    "number",
+    "string",
+)
 _new = object.__new__
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -95,6 +96,36 @@ def _validate_reward_request_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    if len(d) == 6:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _attributed_reward_id_raw,
+                _code_raw,
+                _contact_id_raw,
+                _loyalty_subscription_id_raw,
+                _point_of_sell_id_raw,
+                _reward_id_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            _instance.attributed_reward_id = (
+                None
+                if _attributed_reward_id_raw is None
+                else UUID(_attributed_reward_id_raw)
+            )
+            _instance.code = _code_raw
+            _instance.contact_id = _contact_id_raw
+            _instance.loyalty_subscription_id = _loyalty_subscription_id_raw
+            _instance.point_of_sell_id = _point_of_sell_id_raw
+            _instance.reward_id = _reward_id_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _attributed_reward_id_raw = d.get("attributedRewardId")
     _instance.attributed_reward_id = (
         None if _attributed_reward_id_raw is None else UUID(_attributed_reward_id_raw)
@@ -126,4 +157,12 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "attributedRewardId",
+    "code",
+    "contactId",
+    "loyaltySubscriptionId",
+    "pointOfSellId",
+    "rewardId",
+)
 _new = object.__new__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -145,6 +146,92 @@ def _voucher_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     # The object is created without the attrs __init__ and its slots are set as they are read
     # (no keyword call with every field: this is the hot path of every response).
     _instance = _new(cls)
+    created_at: datetime.datetime | str | None
+    expiration_date: datetime.datetime | str | None
+    updated_at: datetime.datetime | str | None
+    if len(d) == 11:
+        # The usual shape (a Go backend writes every field): each declared key and no other.
+        # One C call reads them all; a KeyError means another key stands in for a declared one.
+        try:
+            (
+                _code_raw,
+                _id_raw,
+                _consumed_at_raw,
+                _contact_id_raw,
+                _created_at_raw,
+                _expiration_date_raw,
+                _loyalty_program_id_raw,
+                _meta_raw,
+                _reward_id_raw,
+                _updated_at_raw,
+                _value_raw,
+            ) = _every_field(d)
+        except KeyError:
+            pass
+        else:
+            if _code_raw is None:
+                raise ValueError("Voucher.code is required but is missing or null")
+            _instance.code = _code_raw
+            if _id_raw is None:
+                raise ValueError("Voucher.id is required but is missing or null")
+            _instance.id = _id_raw
+            _instance.consumed_at = _consumed_at_raw
+            _instance.contact_id = _contact_id_raw
+            created_at = None
+            if _created_at_raw is not None:
+                try:
+                    _created_at_dt = fromisoformat(_created_at_raw)
+                except (TypeError, ValueError):
+                    created_at = parse_timestamp(_created_at_raw)
+                else:
+                    created_at = (
+                        _created_at_raw
+                        if _created_at_dt.tzinfo is None
+                        else _created_at_dt
+                    )
+
+            _instance.created_at = created_at
+            expiration_date = None
+            if _expiration_date_raw is not None:
+                try:
+                    _expiration_date_dt = fromisoformat(_expiration_date_raw)
+                except (TypeError, ValueError):
+                    expiration_date = parse_timestamp(_expiration_date_raw)
+                else:
+                    expiration_date = (
+                        _expiration_date_raw
+                        if _expiration_date_dt.tzinfo is None
+                        else _expiration_date_dt
+                    )
+
+            _instance.expiration_date = expiration_date
+            _instance.loyalty_program_id = _loyalty_program_id_raw
+            _instance.meta = (
+                None
+                if _meta_raw is None
+                else _voucher_meta_from_json(_meta_raw, VoucherMeta)
+            )
+            _instance.reward_id = _reward_id_raw
+            updated_at = None
+            if _updated_at_raw is not None:
+                try:
+                    _updated_at_dt = fromisoformat(_updated_at_raw)
+                except (TypeError, ValueError):
+                    updated_at = parse_timestamp(_updated_at_raw)
+                else:
+                    updated_at = (
+                        _updated_at_raw
+                        if _updated_at_dt.tzinfo is None
+                        else _updated_at_dt
+                    )
+
+            _instance.updated_at = updated_at
+            _instance.value = _value_raw
+
+            _instance.additional_properties = {}
+            return _instance
+
+    # Any other shape: each field is read on its own.
     _code_raw = d.get("code")
     if _code_raw is None:
         raise ValueError("Voucher.code is required but is missing or null")
@@ -156,7 +243,7 @@ def _voucher_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     _instance.consumed_at = d.get("consumedAt")
     _instance.contact_id = d.get("contactId")
     _created_at_raw = d.get("createdAt")
-    created_at: datetime.datetime | str | None = None
+    created_at = None
     if _created_at_raw is not None:
         try:
             _created_at_dt = fromisoformat(_created_at_raw)
@@ -169,7 +256,7 @@ def _voucher_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
 
     _instance.created_at = created_at
     _expiration_date_raw = d.get("expirationDate")
-    expiration_date: datetime.datetime | str | None = None
+    expiration_date = None
     if _expiration_date_raw is not None:
         try:
             _expiration_date_dt = fromisoformat(_expiration_date_raw)
@@ -190,7 +277,7 @@ def _voucher_from_json(d: Mapping[str, Any], cls: type[T]) -> T:
     )
     _instance.reward_id = d.get("rewardId")
     _updated_at_raw = d.get("updatedAt")
-    updated_at: datetime.datetime | str | None = None
+    updated_at = None
     if _updated_at_raw is not None:
         try:
             _updated_at_dt = fromisoformat(_updated_at_raw)
@@ -230,6 +317,19 @@ _JSON_NAMES: frozenset[str] = frozenset(
     }
 )
 _only_declared = _JSON_NAMES.issuperset
+_every_field = itemgetter(
+    "code",
+    "id",
+    "consumedAt",
+    "contactId",
+    "createdAt",
+    "expirationDate",
+    "loyaltyProgramId",
+    "meta",
+    "rewardId",
+    "updatedAt",
+    "value",
+)
 _new = object.__new__
 
 
