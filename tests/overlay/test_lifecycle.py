@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -183,3 +184,56 @@ def test_base_url_trailing_slash_is_ignored(server: LoopbackServer) -> None:
 def test_base_url_must_be_http(base_url: str) -> None:
     with pytest.raises(ValueError, match="base_url"):
         Rewards(api_key=API_KEY, base_url=base_url)
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_read_response_is_freed_without_the_cyclic_collector(
+    server: LoopbackServer, kind: str, encoding: str
+) -> None:
+    # httpx binds each response to a stream that refers back to it. The client drops that
+    # binding once the body is read, so a response and its body go as soon as they are unused
+    # (a long walk of pages would otherwise hold every body until the next full collection).
+    # Both ways of reading a body: by httpx (declared length), and by the client (gzip).
+    import gc
+    import gzip
+
+    def reply(count: int) -> Reply:
+        body = json.dumps({"count": count}).encode()
+        if encoding == "identity":
+            return Reply(200, body, {"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        return Reply(200, gzip.compress(body), headers)
+
+    def responses() -> int:
+        return sum(isinstance(o, httpx.Response) for o in gc.get_objects())
+
+    server.enqueue(reply(1))
+    server.enqueue(reply(2))
+    if kind == "sync":
+        with Rewards(api_key=API_KEY, base_url=server.base_url) as client:
+            client.get_code_count(**COUNT)  # warm: the connection and the lazy imports
+            gc.collect()
+            gc.disable()
+            try:
+                before = responses()
+                assert client.get_code_count(**COUNT).count == 2
+                after = responses()
+            finally:
+                gc.enable()
+    else:
+
+        async def main() -> tuple[int, int]:
+            async with AsyncRewards(api_key=API_KEY, base_url=server.base_url) as client:
+                await client.get_code_count(**COUNT)
+                gc.collect()
+                gc.disable()
+                try:
+                    before = responses()
+                    assert (await client.get_code_count(**COUNT)).count == 2
+                    return before, responses()
+                finally:
+                    gc.enable()
+
+        before, after = run_async(main)
+    assert after == before
