@@ -139,7 +139,7 @@ def read(
     if response.is_stream_consumed:  # in-memory transports hand over a body already read
         if len(response.content) > limit:
             raise _too_large(response, limit)
-        return response
+        return _unbind(response, response.content)
     if deadline is None and _declared_within(response, limit):
         # The common case: httpx reads a body of known, bounded length (no second Response).
         return _unbind(response, response.read())  # read() closes the stream
@@ -158,7 +158,7 @@ async def aread(
     if response.is_stream_consumed:
         if len(response.content) > limit:
             raise _too_large(response, limit)
-        return response
+        return _unbind(response, response.content)
     if _declared_within(response, limit):  # the caller bounds the time of the whole attempt
         return _unbind(response, await response.aread())
     received: list[bytes] = []

@@ -84,16 +84,14 @@ class DateTimeText(Text):
         return super().__call__(name, value)
 
     def from_wire(self, name: str, value: object) -> datetime:
+        # The models' own reading of a date-time (fromisoformat, then dateutil for the odd value).
+        from brevo_loyalty_api.types import fromisoformat, parse_datetime
+
         text = super().__call__(name, value)
         try:
-            moment = datetime.fromisoformat(text)
+            moment = fromisoformat(text)
         except ValueError:
-            from dateutil.parser import isoparse  # only for what fromisoformat cannot read
-
-            try:
-                moment = isoparse(text)
-            except (ValueError, OverflowError):
-                raise ValueError(f"{name} must be an RFC 3339 date-time") from None
+            moment = parse_datetime(text, name)
         return check.aware_datetime(name, moment)
 
 

@@ -309,13 +309,11 @@ def url_length(
     ``query`` maps the query parameters' names (as the spec spells them) to their values;
     ``names`` maps those wire names to the Python arguments users pass.
     """
-    if not query:
-        if len(url) <= limit:
-            return
-        query = {}
+    if not query and len(url) <= limit:
+        return  # nothing to encode
     from urllib.parse import urlencode
 
-    pairs = {key: val for key, val in query.items() if val is not None}
+    pairs = {key: val for key, val in (query or {}).items() if val is not None}
     encoded = urlencode(pairs, doseq=True)
     size = len(url) + (1 + len(encoded) if encoded else 0)
     if size <= limit:

@@ -237,3 +237,43 @@ def test_a_read_response_is_freed_without_the_cyclic_collector(
 
         before, after = run_async(main)
     assert after == before
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_an_in_memory_response_is_freed_without_the_cyclic_collector(kind: str) -> None:
+    # A transport that answers in memory (the sandbox's, a test's MockTransport) hands over a body
+    # already read; httpx binds that response to its stream all the same.
+    import gc
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"count": 3}))
+
+    def responses() -> int:
+        return sum(isinstance(o, httpx.Response) for o in gc.get_objects())
+
+    if kind == "sync":
+        with Rewards(api_key=API_KEY, transport=transport) as client:
+            client.get_code_count(**COUNT)
+            gc.collect()
+            gc.disable()
+            try:
+                before = responses()
+                assert client.get_code_count(**COUNT).count == 3
+                after = responses()
+            finally:
+                gc.enable()
+    else:
+
+        async def main() -> tuple[int, int]:
+            async with AsyncRewards(api_key=API_KEY, transport=transport) as client:
+                await client.get_code_count(**COUNT)
+                gc.collect()
+                gc.disable()
+                try:
+                    before = responses()
+                    assert (await client.get_code_count(**COUNT)).count == 3
+                    return before, responses()
+                finally:
+                    gc.enable()
+
+        before, after = run_async(main)
+    assert after == before

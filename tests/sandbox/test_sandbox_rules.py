@@ -347,7 +347,9 @@ def test_bad_bodies_and_routes(http: httpx.Client) -> None:
         == "meta must be a mapping, not list"
     )
     bad_date = {**bad_meta, "meta": {}, "expirationDate": "tomorrow"}
-    assert "RFC 3339" in _problem(http.post("rewards/attribute", json=bad_date), 422)
+    assert "expirationDate: not a date-time" in _problem(
+        http.post("rewards/attribute", json=bad_date), 422
+    )
     not_int = {"contactId": True, "code": "X"}
     assert (
         _problem(http.post("rewards/redeem", json=not_int), 422)
